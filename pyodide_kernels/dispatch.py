@@ -1,0 +1,109 @@
+"""Call any kernel by name with JSON arguments: the one door used by the build, the CLI and the
+browser worker, so all three compute the same thing.
+
+Every kernel module lists its public entry points in ``__kernels__``; this module gathers them
+from the modules named in ``MODULES``. Arguments arrive as a JSON object (keyword arguments);
+results leave as JSON, with NumPy arrays turned into nested lists and non-finite floats written
+as the strings ``"Infinity"``, ``"-Infinity"`` and ``"NaN"`` (JSON has no spelling for them;
+JavaScript's ``Number()`` reads those strings back).
+
+Example:
+    call("softmax", {"logits": [2.0, 1.0, 0.1]})["probs"][0] -> 0.659...
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+#: Kernel modules, in the chapters' order. A module joins the dispatch by being named here and
+#: listing its entry points in ``__kernels__``.
+MODULES: tuple[str, ...] = (
+    "softmax",
+    "attention",
+)
+
+
+def kernel_table() -> dict[str, Callable[..., Any]]:
+    """Map every kernel name to its function, gathered from ``MODULES``.
+
+    Example: ``"softmax" in kernel_table()`` -> True
+    """
+    table: dict[str, Callable[..., Any]] = {}
+    for module_name in MODULES:
+        module = importlib.import_module(f"{__package__}.{module_name}")
+        for name in module.__kernels__:
+            if name in table:
+                raise RuntimeError(f"kernel {name!r} is defined twice ({module_name})")
+            table[name] = getattr(module, name)
+    return table
+
+
+def kernel_names() -> list[str]:
+    """Sorted names of every kernel. Example: ``kernel_names()[:1]`` -> ['attention_problem']"""
+    return sorted(kernel_table())
+
+
+def jsonable(value: Any) -> Any:
+    """Turn a kernel result into plain JSON data.
+
+    Example: ``jsonable({"x": np.array([1.0, -np.inf])})`` -> {'x': [1.0, '-Infinity']}
+    """
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return jsonable(value.tolist())
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, (np.integer, int)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        number = float(value)
+        if math.isnan(number):
+            return "NaN"
+        if math.isinf(number):
+            return "Infinity" if number > 0 else "-Infinity"
+        return number
+    if value is None or isinstance(value, str):
+        return value
+    raise TypeError(f"a kernel returned {type(value).__name__}, which JSON cannot hold")
+
+
+def call(name: str, args: dict[str, Any] | None = None) -> Any:
+    """Run kernel ``name`` with keyword ``args`` and return its result as JSON data.
+
+    Raises ``KeyError`` for an unknown kernel and whatever the kernel raises (a ``ValueError``
+    naming the argument, for bad input).
+
+    Example: ``call("softmax", {"logits": [0, 0]})["probs"]`` -> [0.5, 0.5]
+    """
+    table = kernel_table()
+    if name not in table:
+        raise KeyError(f"unknown kernel {name!r}; known: {', '.join(sorted(table))}")
+    if args is None:
+        args = {}
+    if not isinstance(args, dict):
+        raise ValueError("args: expected a JSON object of keyword arguments")
+    return jsonable(table[name](**args))
+
+
+def call_json(name: str, args_json: str) -> str:
+    """Run a kernel from JSON text and answer JSON text: ``{"result": ...}`` or ``{"error": ...}``.
+
+    This is what the browser worker calls; errors come back as data, never as an exception.
+
+    Example: ``call_json("softmax", '{"logits": []}')`` -> '{"error": {"type": "ValueError", ...}}'
+    """
+    try:
+        args = json.loads(args_json) if args_json else {}
+        return json.dumps({"result": call(name, args)}, allow_nan=False)
+    except (ValueError, TypeError, KeyError, OverflowError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        return json.dumps({"error": {"type": type(exc).__name__, "message": str(message)}})
