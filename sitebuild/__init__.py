@@ -1,0 +1,1 @@
+"""The site build: gather chapters and widgets, render pages, vendor the runtime."""
