@@ -26,6 +26,7 @@ import numpy as np
 MODULES: tuple[str, ...] = (
     "softmax",
     "attention",
+    "by_hand",
 )
 
 

@@ -1,0 +1,149 @@
+"""The build, in the order mkdocs uses: gather everything first, then render and write.
+
+1. gather chapters (front matter, order) and the widget registry;
+2. render every chapter's Markdown (blocks computed by their kernels in CPython);
+3. render index, chapter and embed pages through the templates;
+4. copy static assets (content-hashed folder) and declared data files;
+5. vendor the Pyodide runtime and the kernels wheel (cached; fast when unchanged).
+
+Example: ``build(BuildConfig(root=Path("."), out_dir=Path("site")))`` -> BuildResult(pages=[...])
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .assets import copy_data_files, copy_static, sync_file
+from .blocks import Block
+from .chapters import Chapter, gather_chapters
+from .errors import BuildError
+from .registry import Widget, load_registry
+from .render import PageBlocks, make_environment, render_markdown
+
+#: Seconds the browser waits for the Python runtime before giving up and saying so.
+RUNTIME_TIMEOUT_S = 40
+#: Seconds one kernel call may take in the browser before it is reported as stuck.
+CALL_TIMEOUT_S = 20
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    """Where to read and write, and under which URL the site will be served."""
+
+    root: Path = Path(".")
+    out_dir: Path = Path("site")
+    base_url: str = "/"  # the site's path on its host, e.g. "/how-llms-work/"
+    vendor_runtime: bool = True  # False skips Pyodide (tests of the Markdown side only)
+    live_reload: bool = False  # `make serve` adds the live-reload client
+
+    @property
+    def base(self) -> str:
+        """``base_url`` normalised to start and end with '/'. Example: 'x' -> '/x/'"""
+        return "/" + self.base_url.strip("/") + "/" if self.base_url.strip("/") else "/"
+
+
+@dataclass
+class BuildResult:
+    """What a build wrote, for the CLI's summary and the tests."""
+
+    pages: list[str] = field(default_factory=list)
+    widgets: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    runtime: dict[str, Any] = field(default_factory=dict)
+
+
+def git_revision(root: Path) -> str:
+    """The checkout's short revision, or 'unknown' outside git."""
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, text=True,
+                             capture_output=True, check=True, timeout=5)
+        return out.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def page_config(config: BuildConfig, asset_hash: str, registry: dict[str, Widget],
+                runtime: dict[str, Any]) -> dict[str, Any]:
+    """The JSON each page hands its scripts: where things are and what each widget is."""
+    base = config.base
+    return {
+        "base": base,
+        "assets": f"{base}assets/{asset_hash}/",
+        "pyodide": f"{base}{runtime.get('index_url', 'pyodide/')}",
+        "kernelsPackage": runtime.get("package", "pyodide-kernels"),
+        "data": f"{base}data/",
+        "runtimeTimeoutMs": RUNTIME_TIMEOUT_S * 1000,
+        "callTimeoutMs": CALL_TIMEOUT_S * 1000,
+        "widgets": {name: w.browser_entry() for name, w in registry.items()},
+    }
+
+
+def write(path: Path, text: str) -> None:
+    """Write ``text`` unless the file already holds it (keeps mtimes still for watchers)."""
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def build(config: BuildConfig) -> BuildResult:
+    """Build the whole site into ``config.out_dir``; raises ``BuildError`` on any author mistake."""
+    started = time.perf_counter()
+    root = config.root.resolve()
+    out = config.out_dir if config.out_dir.is_absolute() else root / config.out_dir
+    static_dir, templates_dir = root / "static", root / "templates"
+
+    chapters = gather_chapters(root / "content", root)
+    if not chapters:
+        raise BuildError("content", 0, "no chapters: add content/*.md")
+    registry = load_registry(root / "widgets.toml", static_dir)
+    env = make_environment(templates_dir)
+
+    rendered: list[tuple[Chapter, str, list[dict[str, Any]], list[str]]] = []
+    for chapter in chapters:
+        blocks = PageBlocks(env, registry)
+        html, toc = render_markdown(chapter.body, str(chapter.path.relative_to(root)),
+                                    chapter.body_offset, blocks)
+        rendered.append((chapter, html, toc, blocks.used))
+
+    out.mkdir(parents=True, exist_ok=True)
+    asset_hash = copy_static(static_dir, out)
+    sync_file(static_dir / "runtime" / "embed-host.js", out / "embed" / "host.js")
+    copy_data_files({f for w in registry.values() for f in w.data}, root, out)
+    runtime: dict[str, Any] = {}
+    if config.vendor_runtime:
+        from .runtime import vendor_runtime
+
+        runtime = vendor_runtime(out, root / ".cache", root)
+    site_config = page_config(config, asset_hash, registry, runtime)
+    shared = {"config": site_config, "base": config.base, "assets": site_config["assets"],
+              "chapters": chapters, "revision": git_revision(root),
+              "live_reload": config.live_reload}
+
+    result = BuildResult(runtime=runtime)
+    for index, (chapter, html, toc, used) in enumerate(rendered):
+        result.widgets.extend(used)
+        page = env.get_template("chapter.html").render(
+            **shared, chapter=chapter, number=index + 1, content=html, toc=toc,
+            previous=chapters[index - 1] if index > 0 else None,
+            next=chapters[index + 1] if index + 1 < len(chapters) else None)
+        write(out / chapter.url, page)
+        result.pages.append(chapter.url)
+    write(out / "index.html", env.get_template("index.html").render(**shared))
+    result.pages.append("index.html")
+
+    embed_blocks = PageBlocks(env, registry)
+    for name in sorted(registry):
+        block = Block("widget", name, {}, "widgets.toml", 1, 1)
+        widget_html = embed_blocks.widget(block, embed=True)
+        write(out / "embed" / f"{name}.html", env.get_template("embed.html").render(
+            **shared, widget=registry[name], content=widget_html))
+        result.pages.append(f"embed/{name}.html")
+    write(out / "site-config.json", json.dumps(site_config, indent=1))
+    result.seconds = time.perf_counter() - started
+    return result

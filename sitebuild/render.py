@@ -1,0 +1,143 @@
+"""Render pages: the Jinja environment, the blocks' HTML, and Markdown to HTML.
+
+Each ``::: widget NAME`` block becomes the registry widget's template filled with the state its
+kernel computed at build time; each ``::: exercise`` block becomes a graded question whose answer
+a kernel computes. Example: ``render_markdown("# Hi", ...)`` -> ('<h1 id="hi">Hi…', [...])
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import markdown
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+from markupsafe import Markup
+
+from pyodide_kernels.dispatch import call
+
+from .blocks import Block, BlockExtension
+from .errors import BuildError
+from .registry import Widget, initial_state, resolve_params
+
+EXERCISE_FIELDS = {"question", "kernel", "args", "answer", "tolerance", "hint", "unit"}
+
+
+def make_environment(templates_dir: Path) -> Environment:
+    """Jinja environment: strict about undefined names, autoescaping on, a ``tojson`` for data."""
+    env = Environment(loader=FileSystemLoader(templates_dir), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    env.filters["fixed"] = fixed
+    env.filters["pick"] = pick
+    env.filters["script_json"] = script_json
+    return env
+
+
+def fixed(value: Any, digits: int = 2) -> str:
+    """A number as shown on the page: fixed decimals, minus sign, infinities spelled out.
+
+    Example: ``fixed(-0.5)`` -> '−0.50'; ``fixed("-Infinity")`` -> '−∞'
+    """
+    if value in ("Infinity", "-Infinity", "NaN"):
+        return {"Infinity": "∞", "-Infinity": "−∞", "NaN": "NaN"}[value]
+    text = f"{float(value):.{digits}f}"
+    if float(text) == 0:
+        text = text.lstrip("-")
+    return text.replace("-", "−")
+
+
+def pick(state: Any, path: str) -> Any:
+    """Follow a dotted path into JSON data. Example: ``pick({"a": [5, 6]}, "a.1")`` -> 6"""
+    for part in str(path).split(".") if path != "" else []:
+        state = state[int(part)] if isinstance(state, list) else state[part]
+    return state
+
+
+def script_json(value: Any) -> Markup:
+    """JSON safe inside ``<script type="application/json">`` (no ``</script>`` breakout)."""
+    text = json.dumps(value, separators=(",", ":"), allow_nan=False)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+@dataclass
+class PageBlocks:
+    """Renders the blocks of one page and remembers which widgets it used."""
+
+    env: Environment
+    registry: dict[str, Widget]
+    used: list[str] = field(default_factory=list)
+    count: int = 0
+
+    def __call__(self, block: Block) -> str:
+        self.count += 1
+        if block.kind == "widget":
+            return self.widget(block)
+        if block.kind == "exercise":
+            return self.exercise(block)
+        raise block.error(f"unknown block kind {block.kind!r} (known: widget, exercise)")
+
+    def widget(self, block: Block, embed: bool = False) -> str:
+        widget = self.registry.get(block.name)
+        if widget is None:
+            known = ", ".join(sorted(self.registry))
+            raise block.error(f"unknown widget {block.name!r} (known: {known})")
+        params = resolve_params(widget, block)
+        state = initial_state(widget, params, block)
+        self.used.append(widget.name)
+        instance = f"{widget.name}-{self.count}"
+        try:
+            body = self.env.get_template(f"widgets/{widget.name}.html").render(
+                state=state, params=params, instance=instance, widget=widget)
+        except TemplateNotFound:
+            raise block.error(f"widget {widget.name!r} has no template "
+                              f"templates/widgets/{widget.name}.html") from None
+        return self.env.get_template("partials/widget.html").render(
+            widget=widget, instance=instance, body=Markup(body), state=state, params=params,
+            embed=embed)
+
+    def exercise(self, block: Block) -> str:
+        params = block.params
+        unknown = set(params) - EXERCISE_FIELDS
+        if unknown:
+            raise block.error(f"exercise has unknown field(s) {', '.join(sorted(unknown))}")
+        for name in ("question", "kernel", "answer"):
+            if name not in params:
+                raise block.error(f"exercise lacks {name!r}")
+        args = params.get("args", {})
+        if not isinstance(args, dict):
+            raise block.error("exercise 'args' must be a JSON object")
+        tolerance = params.get("tolerance", 0.01)
+        if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or tolerance < 0:
+            raise block.error(f"exercise 'tolerance' must be a number >= 0, got {tolerance!r}")
+        try:
+            answer = pick(call(str(params["kernel"]), args), str(params["answer"]))
+        except KeyError as exc:
+            raise block.error(f"exercise kernel: {exc.args[0] if exc.args else exc}") from None
+        except (IndexError, TypeError):
+            raise block.error(f"exercise answer path {params['answer']!r} is not in the "
+                              "kernel's result") from None
+        except ValueError as exc:
+            raise block.error(f"exercise kernel refused its args: {exc}") from None
+        if isinstance(answer, bool) or not isinstance(answer, (int, float)):
+            raise block.error(f"exercise answer {params['answer']!r} is not a number: {answer!r}")
+        return self.env.get_template("partials/exercise.html").render(
+            id=f"exercise-{block.name or self.count}", question=str(params["question"]),
+            answer=answer, tolerance=tolerance, hint=params.get("hint", ""),
+            unit=params.get("unit", ""), kernel=params["kernel"])
+
+
+def render_markdown(body: str, path: str, offset: int,
+                    render_block: Callable[[Block], str]) -> tuple[str, list[dict[str, Any]]]:
+    """Markdown body -> (HTML, table-of-contents tokens), blocks rendered by ``render_block``."""
+    md = markdown.Markdown(extensions=[
+        BlockExtension(render=render_block, path=path, line_offset=offset),
+        "toc", "tables", "fenced_code", "attr_list", "md_in_html",
+    ], extension_configs={"toc": {"permalink": "#", "permalink_title": "Link to this section",
+                                  "toc_depth": "2-3"}})
+    html = md.convert(body)
+    return html, md.toc_tokens  # type: ignore[attr-defined]
+

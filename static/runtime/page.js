@@ -1,0 +1,151 @@
+/**
+ * Every page's entry point: mount the widgets and exercises on the build-time state, start the
+ * Python worker when the page is idle (or at the first touch of a widget), and keep each
+ * widget's status line honest about where its numbers come from.
+ */
+import { KernelClient } from "./kernel-client.js";
+import { applyState, describeTally, gradeAll, revealAll } from "./bind.js";
+import { judge } from "./answers.js";
+import { setupEmbedChild, fillEmbedCodes } from "./embed.js";
+
+const config = JSON.parse(document.getElementById("hlw-config").textContent);
+const client = new KernelClient(config, new URL("./kernel-worker.js", import.meta.url));
+const widgets = [];
+
+/** Show the runtime's state on every widget's status line. */
+function showStatus({ state, text }) {
+  for (const { root } of widgets) {
+    const line = root.querySelector("[data-status]");
+    line.dataset.state = state;
+    line.textContent = state === "failed"
+      ? `${text} The numbers shown were computed when this page was built. `
+      : text;
+    if (state === "failed") {
+      const retry = document.createElement("button");
+      retry.type = "button";
+      retry.textContent = "Retry";
+      retry.dataset.action = "retry";
+      line.append(retry);
+    }
+  }
+  const badge = document.querySelector("[data-runtime-badge]");
+  if (badge && widgets.length) {
+    badge.hidden = false;
+    badge.dataset.state = state;
+    badge.textContent = { idle: "Python: not started", starting: "Python: starting…", ready: "Python: live", failed: "Python: unavailable" }[state];
+  }
+}
+
+/** The object a widget module's mount() receives. */
+function makeContext(root, entry, saved) {
+  const context = {
+    root,
+    widget: entry,
+    params: saved.params,
+    args: saved.args,
+    state: saved.state,
+    tolerance: Number(saved.params.tolerance ?? 0.01),
+    /** Say something in the widget's feedback line. */
+    say(text, kind = "info") {
+      const line = root.querySelector("[data-feedback]");
+      if (line) {
+        line.textContent = text;
+        line.dataset.kind = kind;
+      }
+    },
+    /**
+     * Run the widget's kernel with changed arguments and show the result.
+     * Keeps the current state, and says why, when Python is unavailable or refuses the input.
+     */
+    async compute(changes = {}) {
+      const args = { ...context.args, ...changes };
+      root.setAttribute("aria-busy", "true");
+      try {
+        const state = await client.call(entry.kernel, args, entry.data);
+        context.args = args;
+        context.state = state;
+        applyState(root, state);
+        root.dataset.live = "true";
+        return state;
+      } catch (error) {
+        context.say(error.kind === "ValueError" ? `That input was refused: ${error.message}` : `${error.message}`, "error");
+        throw error;
+      } finally {
+        root.removeAttribute("aria-busy");
+      }
+    },
+  };
+  return context;
+}
+
+/** Buttons every widget shares: check, reveal, retry. */
+function wireCommonActions(context) {
+  context.root.addEventListener("click", (event) => {
+    const action = event.target.closest("[data-action]")?.dataset.action;
+    if (action === "check") {
+      const tally = gradeAll(context.root, context.state, context.tolerance);
+      context.say(describeTally(tally), tally.wrong || !tally.right ? "wrong" : "right");
+    } else if (action === "reveal") {
+      revealAll(context.root, context.state);
+      context.say("These are the kernel's answers.", "info");
+    } else if (action === "retry") {
+      client.retry().catch(() => {});
+    }
+  });
+  context.root.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && event.target.matches("[data-answer]")) {
+      context.root.querySelector("[data-action=check]")?.click();
+    }
+  });
+}
+
+/** Import a widget's module and mount it on its build-time state. */
+async function mountWidget(root) {
+  const entry = config.widgets[root.dataset.widget];
+  const saved = JSON.parse(root.querySelector(".widget-state").textContent);
+  const context = makeContext(root, entry, saved);
+  widgets.push(context);
+  wireCommonActions(context);
+  const module = await import(new URL(`../${entry.module}`, import.meta.url));
+  module.mount(context);
+  root.dataset.mounted = "true";
+}
+
+/** Exercises are graded on the page: their answer was computed at build time. */
+function mountExercise(section) {
+  const input = section.querySelector("[data-exercise-input]");
+  const feedback = section.querySelector("[data-feedback]");
+  const check = () => {
+    const verdict = judge(input.value, Number(section.dataset.answerValue), Number(section.dataset.tolerance));
+    feedback.textContent = verdict.message;
+    feedback.dataset.kind = verdict.ok ? "right" : "wrong";
+    input.setAttribute("aria-invalid", String(!verdict.ok && !verdict.empty));
+  };
+  section.querySelector("[data-action=check-exercise]").addEventListener("click", check);
+  input.addEventListener("keydown", (event) => { if (event.key === "Enter") check(); });
+}
+
+/** Start Python when the browser is idle after load, or at once when a widget is touched. */
+function scheduleStart() {
+  const start = () => client.start().catch(() => {});
+  for (const { root } of widgets) {
+    root.addEventListener("pointerdown", start, { once: true });
+    root.addEventListener("focusin", start, { once: true });
+  }
+  const whenIdle = () => ("requestIdleCallback" in window ? requestIdleCallback(start, { timeout: 1500 }) : setTimeout(start, 200));
+  if (document.readyState === "complete") whenIdle();
+  else window.addEventListener("load", whenIdle, { once: true });
+}
+
+async function main() {
+  client.addEventListener("status", (event) => showStatus(event.detail));
+  document.querySelectorAll("[data-exercise]").forEach(mountExercise);
+  await Promise.all([...document.querySelectorAll("figure.widget[data-widget]")].map(mountWidget));
+  fillEmbedCodes(config);
+  setupEmbedChild();
+  if (widgets.length) scheduleStart();
+  document.documentElement.dataset.hlwReady = "true";
+}
+
+window.hlw = { client, widgets };
+main();
