@@ -129,4 +129,5 @@ class BlockExtension(Extension):
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
-        md.preprocessors.register(BlockPreprocessor(md, self), "hlw_blocks", 40)
+        # subtle: after normalize_whitespace (30), which would strip the stash markers we insert
+        md.preprocessors.register(BlockPreprocessor(md, self), "hlw_blocks", 29)

@@ -40,6 +40,7 @@ class BuildConfig:
     base_url: str = "/"  # the site's path on its host, e.g. "/how-llms-work/"
     vendor_runtime: bool = True  # False skips Pyodide (tests of the Markdown side only)
     live_reload: bool = False  # `make serve` adds the live-reload client
+    live_reload_port: int = 8000
 
     @property
     def base(self) -> str:
@@ -123,7 +124,7 @@ def build(config: BuildConfig) -> BuildResult:
     site_config = page_config(config, asset_hash, registry, runtime)
     shared = {"config": site_config, "base": config.base, "assets": site_config["assets"],
               "chapters": chapters, "revision": git_revision(root),
-              "live_reload": config.live_reload}
+              "live_reload": config.live_reload, "live_reload_port": config.live_reload_port}
 
     result = BuildResult(runtime=runtime)
     for index, (chapter, html, toc, used) in enumerate(rendered):

@@ -1,0 +1,72 @@
+"""A small static server for the built site, used by the tests and the benchmark: the right MIME
+types for Pyodide (``.wasm`` as application/wasm, ``.mjs`` as JavaScript, or ``loadPyodide``
+hangs), the site mounted under its base URL, quiet logs, and a thread to run it in.
+
+Example:
+    with serve_site(Path("site"), "/how-llms-work/") as url:
+        ...  # url == "http://127.0.0.1:PORT/how-llms-work/"
+"""
+
+from __future__ import annotations
+
+import contextlib
+import mimetypes
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+#: Types Python's table lacks or gets wrong on some systems.
+EXTRA_TYPES = {
+    ".wasm": "application/wasm",
+    ".mjs": "text/javascript",
+    ".js": "text/javascript",
+    ".json": "application/json",
+    ".whl": "application/zip",
+    ".zip": "application/zip",
+    ".npz": "application/octet-stream",
+    ".tiktoken": "text/plain",
+}
+
+
+def register_types() -> None:
+    """Teach Python's ``mimetypes`` (used by http.server and tornado) the site's types."""
+    for suffix, kind in EXTRA_TYPES.items():
+        mimetypes.add_type(kind, suffix)
+
+
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Serves ``directory`` under ``prefix``; anything outside the prefix is a 404."""
+
+    prefix = "/"
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **EXTRA_TYPES}
+
+    def translate_path(self, path: str) -> str:
+        clean = path.split("?", 1)[0].split("#", 1)[0]
+        if not clean.startswith(self.prefix):
+            return str(Path(self.directory) / "__outside_base__")
+        return super().translate_path("/" + clean[len(self.prefix):])
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib name)
+        return
+
+
+@contextlib.contextmanager
+def serve_site(site_dir: Path, prefix: str = "/", host: str = "127.0.0.1",
+               port: int = 0) -> Iterator[str]:
+    """Serve ``site_dir`` at ``http://host:port/prefix`` in a thread; yields the URL."""
+    register_types()
+    handler = type("BoundSiteHandler", (SiteHandler,), {"prefix": prefix})
+    server = ThreadingHTTPServer((host, port), partial(handler, directory=str(site_dir)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,124 @@
+"""The build on small trees in tmp_path: what appears in site/, and strict errors with path:line."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from sitebuild.build import BuildConfig, build
+from sitebuild.errors import BuildError
+
+FRONT = "---\ntitle: {title}\norder: {order}\nsummary: A summary.\n---\n"
+
+
+def chapter(body: str, title: str = "Alpha", order: int = 1) -> str:
+    return FRONT.format(title=title, order=order) + body
+
+
+def run(root, **options):
+    return build(BuildConfig(root=root, out_dir=root / "site", vendor_runtime=False, **options))
+
+
+def test_chapters_index_and_embeds_are_written_in_order(site_tree):
+    root = site_tree({
+        "content/02-beta.md": chapter("Second.", "Beta", 2),
+        "content/01-alpha.md": chapter("# Hello\n\n::: widget softmax-quiz\n:::\n"),
+    })
+    result = run(root)
+    assert result.pages[:3] == ["alpha.html", "beta.html", "index.html"]
+    index = (root / "site/index.html").read_text()
+    assert index.index("Alpha") < index.index("Beta")
+    alpha = (root / "site/alpha.html").read_text()
+    assert 'data-widget="softmax-quiz"' in alpha
+    assert 'rel="next" href="/beta.html"' in alpha
+    assert (root / "site/embed/softmax-quiz.html").is_file()
+    assert (root / "site/embed/host.js").is_file()
+
+
+def test_widget_state_is_computed_by_its_kernel_at_build_time(site_tree):
+    root = site_tree({"content/01-a.md": chapter("::: widget softmax-quiz\nlogits: [0, 0]\n:::")})
+    run(root)
+    html = (root / "site/a.html").read_text()
+    state = json.loads(re.search(r'class="widget-state">(.*?)</script>', html).group(1))
+    assert state["state"]["probs"] == [0.5, 0.5]
+    assert state["args"] == {"logits": [0, 0], "size": 3}
+    assert "0.500" in html  # the steps table, readable before any script runs
+
+
+def test_exercise_answer_comes_from_the_kernel(site_tree):
+    root = site_tree({"content/01-a.md": chapter(
+        '::: exercise e1\nquestion: Q?\nkernel: softmax\nargs: {"logits": [0, 0]}\n'
+        "answer: probs.1\n:::\n")})
+    run(root)
+    assert 'data-answer-value="0.5"' in (root / "site/a.html").read_text()
+
+
+def test_base_url_prefixes_every_link_and_asset(site_tree):
+    root = site_tree({"content/01-a.md": chapter("::: widget softmax-quiz\n:::")})
+    run(root, base_url="how-llms-work")
+    html = (root / "site/a.html").read_text()
+    for url in re.findall(r'(?:href|src)="([^"#]+)"', html):
+        assert url.startswith("/how-llms-work/"), url
+    config = json.loads((root / "site/site-config.json").read_text())
+    assert config["pyodide"] == "/how-llms-work/pyodide/"
+
+
+def test_every_page_carries_the_content_security_policy(site_tree):
+    root = site_tree({"content/01-a.md": chapter("Text.")})
+    run(root)
+    for page in ("a.html", "index.html", "embed/attention-by-hand.html"):
+        html = (root / "site" / page).read_text()
+        assert "script-src 'self' 'wasm-unsafe-eval'" in html
+        assert "'unsafe-eval'" not in html.replace("'wasm-unsafe-eval'", "")
+
+
+@pytest.mark.parametrize(("body", "line", "reason"), [
+    ("Intro.\n\n::: widget no-such-widget\n:::", 8, "unknown widget 'no-such-widget'"),
+    ("::: widget softmax-quiz\ncolour: red\n:::", 6, "has no parameter 'colour'"),
+    ("::: widget softmax-quiz\nsize: many\n:::", 6, "parameter 'size' should be like 3"),
+    ("::: widget softmax-quiz\nlogits: []\n:::", 6, "refused the parameters: logits"),
+    ("::: widget softmax-quiz\n", 6, "never closed"),
+    ("::: gadget x\n:::", 6, "unknown block kind 'gadget'"),
+    ("::: exercise\nquestion: Q\nkernel: softmax\nargs: {\"logits\": [1]}\nanswer: probs.7\n:::",
+     6, "answer path 'probs.7'"),
+    ("::: exercise\nquestion: Q\nkernel: nope\nanswer: x\n:::", 6, "unknown kernel 'nope'"),
+])
+def test_author_mistakes_stop_the_build_at_their_line(site_tree, body, line, reason):
+    root = site_tree({"content/01-a.md": chapter(body)})
+    with pytest.raises(BuildError) as caught:
+        run(root)
+    assert str(caught.value).startswith(f"content/01-a.md:{line}: "), str(caught.value)
+    assert reason in str(caught.value)
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("no front matter", "must start with '---'"),
+    ("---\ntitle: A\n", "not closed"),
+    ("---\ntitle: A\norder: first\nsummary: s\n---\n", "order must be an integer"),
+    ("---\ntitle: A\nsummary: s\n---\n", "lacks 'order'"),
+])
+def test_bad_front_matter_stops_the_build(site_tree, text, reason):
+    root = site_tree({"content/01-a.md": text})
+    with pytest.raises(BuildError, match=re.escape(reason)):
+        run(root)
+
+
+def test_the_command_line_exits_nonzero_with_path_and_line(site_tree, repo):
+    root = site_tree({"content/01-a.md": chapter("::: widget nope\n:::")})
+    (root / "build.py").write_text((repo / "build.py").read_text())
+    done = subprocess.run([sys.executable, "build.py", "--no-runtime"], cwd=root,
+                          capture_output=True, text=True, env={"PYTHONPATH": str(repo)})
+    assert done.returncode == 1
+    assert done.stderr.startswith("content/01-a.md:6: unknown widget 'nope'")
+
+
+def test_a_rebuild_leaves_unchanged_pages_untouched(site_tree):
+    root = site_tree({"content/01-a.md": chapter("Text.")})
+    run(root)
+    before = (root / "site/a.html").stat().st_mtime_ns
+    run(root)
+    assert (root / "site/a.html").stat().st_mtime_ns == before
