@@ -38,7 +38,7 @@ test-fast: install-dev          ## everything but the browser tests
 	$(PY) -m pytest -q -m "not browser"
 
 bench: install-dev chromium     ## build time, bytes per page, time to first kernel result, tokens/s
-	$(PY) -m sitebuild.bench
+	$(PY) tools/bench.py
 
 model: install-dev              ## retrain the small GPT on CPU (about 20 minutes on 2 cores)
 	$(PY) -m reference.train

@@ -1,0 +1,72 @@
+"""Browser fixtures: the real site built once (under a sub-path, runtime vendored), served over
+HTTP on 127.0.0.1, and Debian's Chromium driven by pytest-playwright.
+
+Every test here is marked ``browser``; they skip, with the reason, where /usr/bin/chromium is
+missing (``make test`` installs it).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sitebuild.build import BuildConfig, build
+from sitebuild.httpd import serve_site
+
+BASE = "/how-llms-work/"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    missing = not Path(CHROMIUM).exists()
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+            if missing:
+                item.add_marker(pytest.mark.skip(reason=f"no Chromium at {CHROMIUM}: "
+                                                        "run `make test`, which installs it"))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """pytest-playwright launches Debian's Chromium (Playwright cannot download its own here)."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": LAUNCH_ARGS}
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site, built once for the session under the sub-path BASE."""
+    root = Path(__file__).resolve().parents[2]
+    out = tmp_path_factory.mktemp("site")
+    build(BuildConfig(root=root, out_dir=out, base_url=BASE))
+    return out
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    """``http://127.0.0.1:PORT/how-llms-work/``"""
+    with serve_site(built_site, BASE) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def other_origin_url(site_url: str) -> str:
+    """The same server seen from another origin (localhost instead of 127.0.0.1)."""
+    return site_url.replace("127.0.0.1", "localhost")
+
+
+@pytest.fixture
+def chapter_url(site_url: str) -> str:
+    return f"{site_url}attention-by-hand.html"
+
+
+def wait_for_python(page, timeout_ms: int = 60_000) -> None:  # noqa: ANN001
+    """Wait until the page's kernel worker reports Python ready."""
+    page.wait_for_function("() => window.hlw && window.hlw.client.state === 'ready'",
+                           timeout=timeout_ms)

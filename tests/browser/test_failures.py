@@ -1,0 +1,115 @@
+"""The runtime failure matrix: whatever breaks, the page keeps its build-time numbers, names what
+failed in plain words, offers a retry, and never waits past its stated timeout.
+
+Each case changes one thing on the wire with Playwright's routing; the site itself is untouched.
+Timeouts are shortened by rewriting the page's config on the way to the browser.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from playwright.sync_api import Page, Route, expect
+
+from .conftest import wait_for_python
+
+QUIZ = "figure[data-widget=softmax-quiz]"
+SHORT_TIMEOUTS = {"runtimeTimeoutMs": 6000, "callTimeoutMs": 3000}
+
+
+def shorten_timeouts(page: Page, chapter_url: str) -> None:
+    """Serve the chapter with short runtime and call timeouts in its config."""
+
+    def handle(route: Route) -> None:
+        html = route.fetch().text()
+        for key, value in SHORT_TIMEOUTS.items():
+            html = re.sub(rf'"{key}":\d+', f'"{key}":{value}', html)
+        route.fulfill(body=html, content_type="text/html")
+
+    page.route(chapter_url, handle)
+
+
+def assert_degraded(page: Page, words: str, within_s: float) -> None:
+    """Status says it failed (naming ``words``), offers a retry; build-time numbers remain."""
+    started = time.monotonic()
+    status = page.locator(f"{QUIZ} [data-status]")
+    expect(status).to_have_attribute("data-state", "failed", timeout=within_s * 1000)
+    assert time.monotonic() - started <= within_s
+    expect(status).to_contain_text(words)
+    expect(status.locator("button[data-action=retry]")).to_be_visible()
+    expect(page.locator(f"{QUIZ} td[data-bind='probs.0']")).to_have_text("0.659")
+
+
+def test_missing_runtime_files(page: Page, chapter_url):
+    page.route("**/pyodide/**", lambda route: route.fulfill(status=404, body="gone"))
+    page.goto(chapter_url)
+    assert_degraded(page, "could not be downloaded", 15)
+
+
+def test_wasm_served_with_the_wrong_type(page: Page, chapter_url):
+    shorten_timeouts(page, chapter_url)
+
+    def wrong_type(route: Route) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers,
+                                                  "content-type": "text/plain"})
+
+    page.route("**/*.wasm", wrong_type)
+    page.goto(chapter_url)
+    assert_degraded(page, "Python could not start", 6 + 5)
+
+
+def test_wasm_blocked_by_policy(page: Page, chapter_url):
+    shorten_timeouts(page, chapter_url)
+
+    def strict_worker(route: Route) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, headers={
+            **response.headers, "content-security-policy": "script-src 'self'"})
+
+    page.route("**/kernel-worker.js", strict_worker)
+    page.goto(chapter_url)
+    assert_degraded(page, "Python could not start", 6 + 5)
+
+
+def test_a_kernel_that_raises_is_reported_and_the_page_goes_on(page: Page, chapter_url):
+    page.goto(chapter_url)
+    wait_for_python(page)
+    page.evaluate("() => window.hlw.widgets[0].compute({logits: null, size: 99, seed: 1}).catch(() => {})")
+    feedback = page.locator(f"{QUIZ} [data-feedback]")
+    expect(feedback).to_contain_text("That input was refused: size: must be at most 6")
+    page.locator(f"{QUIZ} [data-action=new]").click()
+    expect(page.locator(QUIZ)).to_have_attribute("data-live", "true", timeout=20_000)
+
+
+def test_a_kernel_that_never_answers_is_stopped_and_retried(page: Page, chapter_url):
+    shorten_timeouts(page, chapter_url)
+    silent_worker = """self.onmessage = (e) => {
+      if (e.data.type === 'boot') self.postMessage({type: 'ready', ms: 1});
+    };"""
+    page.route("**/kernel-worker.js", lambda route: route.fulfill(
+        body=silent_worker, content_type="text/javascript"))
+    page.goto(chapter_url)
+    wait_for_python(page)
+    page.locator(f"{QUIZ} [data-action=new]").click()
+    started = time.monotonic()
+    expect(page.locator(f"{QUIZ} [data-feedback]")).to_contain_text("took too long",
+                                                                       timeout=8000)
+    assert time.monotonic() - started < 8
+    assert_degraded(page, "took longer than 3 s", 1)
+    page.unroute("**/kernel-worker.js")
+    page.locator(f"{QUIZ} [data-status] button[data-action=retry]").click()
+    wait_for_python(page)
+    page.locator(f"{QUIZ} [data-action=new]").click()
+    expect(page.locator(QUIZ)).to_have_attribute("data-live", "true", timeout=20_000)
+
+
+def test_an_injected_inline_script_is_refused_by_the_policy(page: Page, chapter_url):
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text))
+    page.goto(chapter_url)
+    page.evaluate("""() => { const s = document.createElement('script');
+        s.textContent = 'window.__injected = true'; document.body.append(s); }""")
+    assert page.evaluate("() => window.__injected === true") is False
+    assert any("Content Security Policy" in text for text in violations)

@@ -1,0 +1,124 @@
+"""``make bench``: the site's speed figures, measured on this machine (a script, not a test).
+
+Reports: full build and no-change rebuild time; bytes per page (HTML + CSS + JS) and the Python
+runtime separately, as transferred; and in headless Chromium, the median of N runs of the time to
+a readable page (first contentful paint) and to the first kernel result, cold (fresh profile) and
+on a repeat visit (same profile, warm HTTP and code caches).
+
+Usage: python tools/bench.py [--runs 3] [--json bench-results/bench.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sitebuild.build import BuildConfig, build  # noqa: E402
+from sitebuild.httpd import serve_site  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHAPTER = "attention-by-hand.html"
+FIRST_RESULT_JS = """async () => {
+  const result = await window.hlw.client.call('softmax', {logits: [2, 1, 0.1]});
+  return {ms: performance.now(), ok: result.probs.length === 3};
+}"""
+
+
+def time_builds(out: Path) -> dict[str, float]:
+    """Seconds for a full build into an empty folder (warm download cache) and a rebuild."""
+    shutil.rmtree(out, ignore_errors=True)
+    started = time.perf_counter()
+    build(BuildConfig(root=ROOT, out_dir=out))
+    full = time.perf_counter() - started
+    started = time.perf_counter()
+    build(BuildConfig(root=ROOT, out_dir=out))
+    return {"full_build_s": full, "rebuild_s": time.perf_counter() - started}
+
+
+def page_bytes(site: Path) -> dict[str, int]:
+    """Bytes on disk: each HTML page with the CSS and JS it loads, and the Python runtime."""
+    assets = sum(p.stat().st_size for p in (site / "assets").rglob("*") if p.is_file())
+    pages = {p.relative_to(site).as_posix(): p.stat().st_size + assets
+             for p in sorted(site.rglob("*.html"))}
+    runtime = sum(p.stat().st_size for p in (site / "pyodide").rglob("*") if p.is_file())
+    return {"pages_html_css_js": pages, "runtime_on_disk": runtime}
+
+
+def visit(context, url: str) -> dict[str, float]:  # noqa: ANN001
+    """Load a page; time to first contentful paint and to the first kernel result."""
+    page = context.new_page()
+    transferred = {"runtime": 0, "page": 0}
+
+    def count(response):  # noqa: ANN001, ANN202
+        size = int(response.headers.get("content-length", 0) or 0)
+        transferred["runtime" if "/pyodide/" in response.url else "page"] += size
+
+    page.on("response", count)
+    page.goto(url)
+    page.wait_for_function("() => document.documentElement.dataset.hlwReady === 'true'")
+    fcp = page.evaluate("""() => new Promise((resolve) => {
+        const seen = performance.getEntriesByName('first-contentful-paint');
+        if (seen.length) return resolve(seen[0].startTime);
+        new PerformanceObserver((list) => resolve(list.getEntries()[0].startTime))
+          .observe({type: 'paint', buffered: true});
+    })""")
+    result = page.evaluate(FIRST_RESULT_JS)
+    page.close()
+    return {"readable_ms": fcp, "first_result_ms": result["ms"], **{
+        f"bytes_{k}": v for k, v in transferred.items()}}
+
+
+def browser_runs(url: str, runs: int) -> dict[str, dict[str, float]]:
+    """Median figures over ``runs`` fresh profiles: cold visit, then a repeat visit."""
+    from playwright.sync_api import sync_playwright
+
+    cold, repeat = [], []
+    with sync_playwright() as p:
+        for _ in range(runs):
+            with tempfile.TemporaryDirectory() as profile:
+                context = p.chromium.launch_persistent_context(
+                    profile, executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
+                cold.append(visit(context, url))
+                repeat.append(visit(context, url))
+                context.close()
+    median = lambda rows: {k: statistics.median(r[k] for r in rows) for k in rows[0]}  # noqa: E731
+    return {"cold": median(cold), "repeat": median(repeat)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--json", type=Path, default=ROOT / "bench-results" / "bench.json")
+    options = parser.parse_args(argv)
+    out = ROOT / ".cache" / "bench-site"
+    figures: dict[str, object] = time_builds(out)
+    figures.update(page_bytes(out))
+    with serve_site(out, "/") as url:
+        figures["browser"] = browser_runs(url + CHAPTER, options.runs)
+    options.json.parent.mkdir(parents=True, exist_ok=True)
+    options.json.write_text(json.dumps(figures, indent=2))
+    print(f"full build        {figures['full_build_s']:.2f} s")
+    print(f"rebuild           {figures['rebuild_s']:.2f} s")
+    for page, size in figures["pages_html_css_js"].items():  # type: ignore[union-attr]
+        print(f"page {page:<32} {size / 1024:8.1f} KiB (HTML+CSS+JS)")
+    print(f"runtime on disk   {figures['runtime_on_disk'] / 2**20:.1f} MiB")
+    for kind, row in figures["browser"].items():  # type: ignore[union-attr]
+        print(f"{kind:<6} readable {row['readable_ms']:7.0f} ms   first kernel result "
+              f"{row['first_result_ms']:7.0f} ms   transferred: page {row['bytes_page'] / 1024:.0f}"
+              f" KiB, runtime {row['bytes_runtime'] / 2**20:.1f} MiB   (median of {options.runs})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
