@@ -24,6 +24,7 @@ from .chapters import Chapter, gather_chapters
 from .errors import BuildError
 from .registry import Widget, load_registry
 from .render import PageBlocks, make_environment, render_markdown
+from .search import index_site
 
 #: Seconds the browser waits for the Python runtime before giving up and saying so.
 RUNTIME_TIMEOUT_S = 40
@@ -41,6 +42,14 @@ class BuildConfig:
     vendor_runtime: bool = True  # False skips Pyodide (tests of the Markdown side only)
     live_reload: bool = False  # `make serve` adds the live-reload client
     live_reload_port: int = 8000
+    site_url: str = ""  # absolute URL of the site, for the sitemap; default: local server
+    search: bool = True  # False skips the Pagefind index (tests of the Markdown side only)
+
+    @property
+    def absolute_url(self) -> str:
+        """The site's absolute URL ending in '/'. Example: 'http://127.0.0.1:8000/'"""
+        return self.site_url.rstrip("/") + "/" if self.site_url else \
+            f"http://127.0.0.1:{self.live_reload_port}{self.base}"
 
     @property
     def base(self) -> str:
@@ -106,11 +115,13 @@ def build(config: BuildConfig) -> BuildResult:
     env = make_environment(templates_dir)
 
     rendered: list[tuple[Chapter, str, list[dict[str, Any]], list[str]]] = []
+    exercises: dict[str, list[str]] = {}
     for chapter in chapters:
         blocks = PageBlocks(env, registry)
         html, toc = render_markdown(chapter.body, str(chapter.path.relative_to(root)),
                                     chapter.body_offset, blocks)
         rendered.append((chapter, html, toc, blocks.used))
+        exercises[chapter.slug] = blocks.exercises
 
     out.mkdir(parents=True, exist_ok=True)
     asset_hash = copy_static(static_dir, out)
@@ -122,21 +133,27 @@ def build(config: BuildConfig) -> BuildResult:
 
         runtime = vendor_runtime(out, root / ".cache", root)
     site_config = page_config(config, asset_hash, registry, runtime)
+    site_config["chapters"] = [{"slug": c.slug, "url": c.url, "title": c.title,
+                                "exercises": exercises[c.slug]} for c in chapters]
     shared = {"config": site_config, "base": config.base, "assets": site_config["assets"],
               "chapters": chapters, "revision": git_revision(root),
-              "live_reload": config.live_reload, "live_reload_port": config.live_reload_port}
+              "live_reload": config.live_reload, "live_reload_port": config.live_reload_port,
+              "site_url": config.absolute_url}
 
     result = BuildResult(runtime=runtime)
     for index, (chapter, html, toc, used) in enumerate(rendered):
         result.widgets.extend(used)
         page = env.get_template("chapter.html").render(
             **shared, chapter=chapter, number=index + 1, content=html, toc=toc,
+            page_url=chapter.url,
             previous=chapters[index - 1] if index > 0 else None,
             next=chapters[index + 1] if index + 1 < len(chapters) else None)
         write(out / chapter.url, page)
         result.pages.append(chapter.url)
-    write(out / "index.html", env.get_template("index.html").render(**shared))
-    result.pages.append("index.html")
+    for name in ("index.html", "search.html", "404.html"):
+        write(out / name, env.get_template(name).render(**shared, page_url=name.replace(
+            "index.html", "")))
+        result.pages.append(name)
 
     embed_blocks = PageBlocks(env, registry)
     for name in sorted(registry):
@@ -145,6 +162,11 @@ def build(config: BuildConfig) -> BuildResult:
         write(out / "embed" / f"{name}.html", env.get_template("embed.html").render(
             **shared, widget=registry[name], content=widget_html))
         result.pages.append(f"embed/{name}.html")
+    listed = [""] + [c.url for c in chapters]
+    write(out / "sitemap.xml", env.get_template("sitemap.xml").render(
+        pages=listed, site_url=config.absolute_url))
     write(out / "site-config.json", json.dumps(site_config, indent=1))
+    if config.search:
+        index_site(out)
     result.seconds = time.perf_counter() - started
     return result

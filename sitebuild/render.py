@@ -21,6 +21,7 @@ from pyodide_kernels.dispatch import call
 
 from .blocks import Block, BlockExtension
 from .errors import BuildError
+from .math import MathExtension
 from .registry import Widget, initial_state, resolve_params
 
 EXERCISE_FIELDS = {"question", "kernel", "args", "answer", "tolerance", "hint", "unit"}
@@ -70,6 +71,7 @@ class PageBlocks:
     env: Environment
     registry: dict[str, Widget]
     used: list[str] = field(default_factory=list)
+    exercises: list[str] = field(default_factory=list)
     count: int = 0
 
     def __call__(self, block: Block) -> str:
@@ -124,8 +126,10 @@ class PageBlocks:
             raise block.error(f"exercise kernel refused its args: {exc}") from None
         if isinstance(answer, bool) or not isinstance(answer, (int, float)):
             raise block.error(f"exercise answer {params['answer']!r} is not a number: {answer!r}")
+        exercise_id = f"exercise-{block.name or self.count}"
+        self.exercises.append(exercise_id)
         return self.env.get_template("partials/exercise.html").render(
-            id=f"exercise-{block.name or self.count}", question=str(params["question"]),
+            id=exercise_id, question=str(params["question"]),
             answer=answer, tolerance=tolerance, hint=params.get("hint", ""),
             unit=params.get("unit", ""), kernel=params["kernel"])
 
@@ -135,6 +139,7 @@ def render_markdown(body: str, path: str, offset: int,
     """Markdown body -> (HTML, table-of-contents tokens), blocks rendered by ``render_block``."""
     md = markdown.Markdown(extensions=[
         BlockExtension(render=render_block, path=path, line_offset=offset),
+        MathExtension(path=path, line_offset=offset),
         "toc", "tables", "fenced_code", "attr_list", "md_in_html",
     ], extension_configs={"toc": {"permalink": "#", "permalink_title": "Link to this section",
                                   "toc_depth": "2-3"}})

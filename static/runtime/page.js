@@ -7,6 +7,7 @@ import { KernelClient } from "./kernel-client.js";
 import { applyState, describeTally, gradeAll, revealAll } from "./bind.js";
 import { judge } from "./answers.js";
 import { setupEmbedChild, fillEmbedCodes } from "./embed.js";
+import { chapterScore, loadProgress, resetProgress, saveAnswer } from "./progress.js";
 
 const config = JSON.parse(document.getElementById("hlw-config").textContent);
 const client = new KernelClient(config, new URL("./kernel-worker.js", import.meta.url));
@@ -111,18 +112,65 @@ async function mountWidget(root) {
   root.dataset.mounted = "true";
 }
 
-/** Exercises are graded on the page: their answer was computed at build time. */
+const pageSlug = document.body.dataset.page;
+
+/** Exercises are graded on the page (their answer was computed at build time) and remembered. */
 function mountExercise(section) {
   const input = section.querySelector("[data-exercise-input]");
   const feedback = section.querySelector("[data-feedback]");
-  const check = () => {
-    const verdict = judge(input.value, Number(section.dataset.answerValue), Number(section.dataset.tolerance));
+  const key = `${pageSlug}#${section.id}`;
+  const show = (verdict) => {
     feedback.textContent = verdict.message;
     feedback.dataset.kind = verdict.ok ? "right" : "wrong";
     input.setAttribute("aria-invalid", String(!verdict.ok && !verdict.empty));
   };
+  const check = () => {
+    const verdict = judge(input.value, Number(section.dataset.answerValue), Number(section.dataset.tolerance));
+    show(verdict);
+    if (!verdict.empty) saveAnswer(key, { answer: input.value, correct: verdict.ok });
+    showChapterProgress();
+  };
+  const saved = loadProgress()[key];
+  if (saved) {
+    input.value = saved.answer;
+    show(judge(saved.answer, Number(section.dataset.answerValue), Number(section.dataset.tolerance)));
+  }
   section.querySelector("[data-action=check-exercise]").addEventListener("click", check);
   input.addEventListener("keydown", (event) => { if (event.key === "Enter") check(); });
+}
+
+/** "1 of 2 exercises done" under a chapter's title, and a mark per chapter on the home page. */
+function showChapterProgress() {
+  const marker = document.querySelector("[data-progress]");
+  const chapter = config.chapters.find((c) => c.slug === pageSlug);
+  if (marker && chapter && chapter.exercises.length) {
+    const { done, total } = chapterScore(chapter.slug, chapter.exercises);
+    marker.hidden = false;
+    marker.textContent = `Your progress: ${done} of ${total} exercises done.`;
+  }
+  for (const element of document.querySelectorAll("[data-chapter-progress]")) {
+    const entry = config.chapters.find((c) => c.slug === element.dataset.chapterProgress);
+    if (!entry || !entry.exercises.length) continue;
+    const { done, total } = chapterScore(entry.slug, entry.exercises);
+    element.textContent = done === total ? `✓ all ${total} exercises done` : `${done} of ${total} exercises done`;
+    element.dataset.done = String(done === total);
+  }
+}
+
+/** Buttons outside widgets: the theme toggle and "reset my progress". */
+function wirePageActions() {
+  document.addEventListener("click", (event) => {
+    const action = event.target.closest("[data-action]")?.dataset.action;
+    if (action === "toggle-theme" && window.hlwToggleTheme) {
+      const theme = window.hlwToggleTheme();
+      event.target.closest("button").setAttribute("aria-pressed", String(theme === "dark"));
+    } else if (action === "reset-progress") {
+      resetProgress();
+      showChapterProgress();
+      const note = document.querySelector("[data-reset-note]");
+      if (note) note.textContent = "Your progress was reset.";
+    }
+  });
 }
 
 /** Start Python when the browser is idle after load, or at once when a widget is touched. */
@@ -139,7 +187,9 @@ function scheduleStart() {
 
 async function main() {
   client.addEventListener("status", (event) => showStatus(event.detail));
+  wirePageActions();
   document.querySelectorAll("[data-exercise]").forEach(mountExercise);
+  showChapterProgress();
   await Promise.all([...document.querySelectorAll("figure.widget[data-widget]")].map(mountWidget));
   fillEmbedCodes(config);
   setupEmbedChild();

@@ -20,7 +20,8 @@ def chapter(body: str, title: str = "Alpha", order: int = 1) -> str:
 
 
 def run(root, **options):
-    return build(BuildConfig(root=root, out_dir=root / "site", vendor_runtime=False, **options))
+    return build(BuildConfig(root=root, out_dir=root / "site", vendor_runtime=False,
+                             search=False, **options))
 
 
 def test_chapters_index_and_embeds_are_written_in_order(site_tree):
@@ -62,7 +63,7 @@ def test_base_url_prefixes_every_link_and_asset(site_tree):
     run(root, base_url="how-llms-work")
     html = (root / "site/a.html").read_text()
     for url in re.findall(r'(?:href|src)="([^"#]+)"', html):
-        assert url.startswith("/how-llms-work/"), url
+        assert url.startswith(("/how-llms-work/", "http://127.0.0.1:8000/how-llms-work/")), url
     config = json.loads((root / "site/site-config.json").read_text())
     assert config["pyodide"] == "/how-llms-work/pyodide/"
 
@@ -122,3 +123,30 @@ def test_a_rebuild_leaves_unchanged_pages_untouched(site_tree):
     before = (root / "site/a.html").stat().st_mtime_ns
     run(root)
     assert (root / "site/a.html").stat().st_mtime_ns == before
+
+
+def test_sitemap_lists_every_chapter_at_the_site_url(site_tree):
+    root = site_tree({"content/01-a.md": chapter("Text."),
+                      "content/02-b.md": chapter("More.", "Beta", 2)})
+    run(root, base_url="/sub/", site_url="https://example.org/sub/")
+    sitemap = (root / "site/sitemap.xml").read_text()
+    assert re.findall(r"<loc>(.*?)</loc>", sitemap) == [
+        "https://example.org/sub/", "https://example.org/sub/a.html", "https://example.org/sub/b.html"]
+    html = (root / "site/a.html").read_text()
+    assert '<link rel="canonical" href="https://example.org/sub/a.html">' in html
+    assert '<meta property="og:title" content="Alpha — How LLMs Work">' in html
+    assert (root / "site/404.html").is_file()
+
+
+def test_maths_becomes_mathml_at_build_time(site_tree):
+    root = site_tree({"content/01-a.md": chapter("Softmax $e^{z_i}$ costs $5 and $6.")})
+    run(root)
+    html = (root / "site/a.html").read_text()
+    assert "<msub><mi>z</mi><mi>i</mi></msub>" in html
+    assert "costs $5 and $6." in html
+
+
+def test_a_bad_formula_stops_the_build_at_its_line(site_tree):
+    root = site_tree({"content/01-a.md": chapter("Fine.\n\n$$\n\\frac{1}{\n$$")})
+    with pytest.raises(BuildError, match=r"^content/01-a.md:8: cannot read the formula"):
+        run(root)
