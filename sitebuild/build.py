@@ -155,9 +155,9 @@ def build(config: BuildConfig) -> BuildResult:
             "index.html", "")))
         result.pages.append(name)
 
-    embed_blocks = PageBlocks(env, registry)
     for name in sorted(registry):
         block = Block("widget", name, {}, "widgets.toml", 1, 1)
+        embed_blocks = PageBlocks(env, registry, count=1)  # the embed's widget is "<name>-1"
         widget_html = embed_blocks.widget(block, embed=True)
         write(out / "embed" / f"{name}.html", env.get_template("embed.html").render(
             **shared, widget=registry[name], content=widget_html))

@@ -4,22 +4,39 @@
  * embed-host.js).
  */
 
+import { embedQuery } from "./permalink.js";
+
 /** The message type the embed page posts to its host. */
 export const HEIGHT_MESSAGE = "hlw-embed-height";
 
 /**
- * Fill every "Embed this widget" box with an iframe snippet pointing at this site.
+ * The iframe snippet for one widget, carrying its current state from the URL.
+ * @param {HTMLTextAreaElement} box the widget's embed-code box
+ * @param {URL} site the site's root URL
+ */
+function snippetFor(box, site) {
+  const widget = box.closest("figure.widget");
+  const query = embedQuery(widget.id, `${widget.dataset.widget}-1`);
+  const src = new URL(box.dataset.embedPath + query, site).href;
+  const host = new URL("embed/host.js", site).href;
+  const title = box.dataset.embedTitle.replace(/"/g, "&quot;");
+  return `<iframe src="${src}" title="${title}" data-hlw-embed style="width:100%;border:0" loading="lazy"></iframe>\n<script src="${host}" async></script>`;
+}
+
+/**
+ * Offer each widget's embed snippet; it is written when opened or copied, so it carries the
+ * widget's state at that moment.
  * @param {object} config the page config (base path)
  */
 export function fillEmbedCodes(config) {
   const site = new URL(config.base, location.href);
   for (const box of document.querySelectorAll("[data-embed-code]")) {
-    const src = new URL(box.dataset.embedPath, site).href;
-    const host = new URL("embed/host.js", site).href;
-    const title = box.dataset.embedTitle.replace(/"/g, "&quot;");
-    box.value = `<iframe src="${src}" title="${title}" data-hlw-embed style="width:100%;border:0" loading="lazy"></iframe>\n<script src="${host}" async></script>`;
+    const refresh = () => { box.value = snippetFor(box, site); };
+    refresh();
+    box.closest("details")?.addEventListener("toggle", refresh);
     const button = box.parentElement.querySelector("[data-action=copy-embed]");
     button?.addEventListener("click", async () => {
+      refresh();
       box.select();
       try {
         await navigator.clipboard.writeText(box.value);

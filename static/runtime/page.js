@@ -8,6 +8,7 @@ import { applyState, describeTally, gradeAll, revealAll } from "./bind.js";
 import { judge } from "./answers.js";
 import { setupEmbedChild, fillEmbedCodes } from "./embed.js";
 import { chapterScore, loadProgress, resetProgress, saveAnswer } from "./progress.js";
+import { readWidgetArgs, writeWidgetArgs } from "./permalink.js";
 
 const config = JSON.parse(document.getElementById("hlw-config").textContent);
 const client = new KernelClient(config, new URL("./kernel-worker.js", import.meta.url));
@@ -66,6 +67,8 @@ function makeContext(root, entry, saved) {
         context.args = args;
         context.state = state;
         applyState(root, state);
+        context.onArgs?.(args);
+        writeWidgetArgs(root.id, args, saved.args);
         root.dataset.live = "true";
         return state;
       } catch (error) {
@@ -110,6 +113,11 @@ async function mountWidget(root) {
   const module = await import(new URL(`../${entry.module}`, import.meta.url));
   module.mount(context);
   root.dataset.mounted = "true";
+  const wanted = readWidgetArgs(root.id);
+  if (wanted) {
+    context.say("Restoring the state from the link…");
+    context.compute(wanted).then(() => context.say("Restored the state from the link."), () => {});
+  }
 }
 
 const pageSlug = document.body.dataset.page;

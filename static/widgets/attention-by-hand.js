@@ -14,6 +14,10 @@ export function mount(context) {
   const toggle = root.querySelector("[data-action=causal]");
   const causalOnly = root.querySelectorAll(".causal-only");
   const showCausal = (on) => causalOnly.forEach((element) => { element.hidden = !on; });
+  context.onArgs = (args) => {
+    toggle.checked = Boolean(args.causal);
+    showCausal(Boolean(args.causal));
+  };
 
   toggle.addEventListener("change", async () => {
     const wanted = toggle.checked;

@@ -1,0 +1,96 @@
+"""Reader essentials in Chromium: permalinks restore widget state, progress survives a reload
+and resets, the theme follows the system and the toggle, search finds chapter text offline."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+from playwright.sync_api import Page, expect
+
+from pyodide_kernels.dispatch import call
+
+from .conftest import wait_for_python
+
+HAND = "figure[data-widget=attention-by-hand]"
+
+
+def test_a_permalink_restores_a_widgets_state(page: Page, chapter_url):
+    state = {"seed": 4242, "causal": True}
+    page.goto(f"{chapter_url}?attention-by-hand-2={quote(json.dumps(state))}")
+    wait_for_python(page)
+    hand = page.locator(HAND)
+    expect(hand).to_have_attribute("data-live", "true", timeout=20_000)
+    expect(hand.locator("[data-action=causal]")).to_be_checked()
+    expected = call("attention_by_hand", state)
+    q00 = hand.locator("[data-bind='dryrun.q.0.0']").inner_text()
+    assert q00 == str(int(expected["dryrun"]["q"][0][0]))
+    hand.locator(".widget-embed summary").click()
+    snippet = hand.locator("[data-embed-code]").input_value()
+    assert "embed/attention-by-hand.html?attention-by-hand-1=" in snippet
+
+
+def test_changing_a_widget_writes_its_state_into_the_address(page: Page, chapter_url):
+    page.goto(chapter_url)
+    wait_for_python(page)
+    page.locator(f"{HAND} [data-action=causal]").check()
+    expect(page.locator(HAND)).to_have_attribute("data-live", "true", timeout=20_000)
+    assert "attention-by-hand-2=%7B%22causal%22%3Atrue%7D" in page.url
+
+
+def test_exercise_progress_survives_a_reload_and_resets(page: Page, site_url, chapter_url):
+    page.goto(chapter_url)
+    exercise = page.locator("#exercise-shift-invariance")
+    exercise.locator("input").fill("0.66")
+    exercise.locator("[data-action=check-exercise]").click()
+    expect(page.locator("[data-progress]")).to_have_text("Your progress: 1 of 2 exercises done.")
+    page.reload()
+    expect(exercise.locator("input")).to_have_value("0.66")
+    expect(exercise.locator("[data-feedback]")).to_have_text("Correct.")
+    page.goto(site_url)
+    expect(page.locator("[data-chapter-progress=attention-by-hand]")).to_have_text(
+        "1 of 2 exercises done")
+    page.locator("[data-action=reset-progress]").click()
+    expect(page.locator("[data-chapter-progress=attention-by-hand]")).to_have_text(
+        "0 of 2 exercises done")
+    page.goto(chapter_url)
+    expect(exercise.locator("input")).to_have_value("")
+
+
+def test_the_theme_follows_the_system_and_the_toggle(page: Page, chapter_url):
+    page.emulate_media(color_scheme="dark")
+    page.goto(chapter_url)
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    page.locator("[data-action=toggle-theme]").click()
+    assert page.evaluate("document.documentElement.dataset.theme") == "light"
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") != background
+    page.reload()
+    assert page.evaluate("document.documentElement.dataset.theme") == "light"
+
+
+def test_reduced_motion_turns_transitions_off(page: Page, chapter_url):
+    page.emulate_media(reduced_motion="reduce")
+    page.goto(chapter_url)
+    duration = page.evaluate("getComputedStyle(document.querySelector('button')).transitionDuration")
+    assert duration in ("0s", "")
+
+
+def test_search_finds_a_word_from_a_chapter_offline(page: Page, site_url):
+    page.goto(f"{site_url}search.html?q=dot%20product")
+    result = page.locator(".pagefind-ui__result-link").first
+    expect(result).to_have_text("Softmax and attention by hand", timeout=10_000)
+
+
+def test_a_375px_screen_has_no_horizontal_page_scroll(page: Page, site_url, chapter_url):
+    page.set_viewport_size({"width": 375, "height": 800})
+    for url in (site_url, chapter_url, f"{site_url}search.html"):
+        page.goto(url)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, (url, overflow)
+
+
+def test_unknown_pages_get_the_404_page_content(page: Page, site_url):
+    page.goto(f"{site_url}404.html")
+    expect(page.locator("h1")).to_have_text("This page does not exist")
