@@ -56,13 +56,22 @@ class SiteHandler(SimpleHTTPRequestHandler):
         return
 
 
+class QuietServer(ThreadingHTTPServer):
+    """A threaded server that does not print a traceback when a browser drops a connection."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        return
+
+
 @contextlib.contextmanager
 def serve_site(site_dir: Path, prefix: str = "/", host: str = "127.0.0.1",
                port: int = 0) -> Iterator[str]:
     """Serve ``site_dir`` at ``http://host:port/prefix`` in a thread; yields the URL."""
     register_types()
     handler = type("BoundSiteHandler", (SiteHandler,), {"prefix": prefix})
-    server = ThreadingHTTPServer((host, port), partial(handler, directory=str(site_dir)))
+    server = QuietServer((host, port), partial(handler, directory=str(site_dir)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

