@@ -18,21 +18,33 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="site", help="output folder (default: site)")
     parser.add_argument("--base-url", default="/", help="path the site is served under")
-    parser.add_argument("--site-url", default="",
-                        help="absolute URL of the site, for the sitemap and canonical links")
-    parser.add_argument("--no-runtime", action="store_true",
-                        help="skip vendoring Pyodide (pages only; widgets will not compute live)")
+    parser.add_argument(
+        "--site-url",
+        default="",
+        help="absolute URL of the site, for the sitemap and canonical links",
+    )
+    parser.add_argument(
+        "--no-runtime",
+        action="store_true",
+        help="skip vendoring Pyodide (pages only; widgets will not compute live)",
+    )
     options = parser.parse_args(argv)
-    config = BuildConfig(root=Path(__file__).resolve().parent, out_dir=Path(options.out),
-                         base_url=options.base_url, site_url=options.site_url,
-                         vendor_runtime=not options.no_runtime)
+    config = BuildConfig(
+        root=Path(__file__).resolve().parent,
+        out_dir=Path(options.out),
+        base_url=options.base_url,
+        site_url=options.site_url,
+        vendor_runtime=not options.no_runtime,
+    )
     try:
         result = build(config)
     except BuildError as exc:
         print(exc, file=sys.stderr)
         return 1
-    print(f"built {len(result.pages)} pages, {len(result.widgets)} widgets "
-          f"into {options.out}/ in {result.seconds:.2f} s")
+    print(
+        f"built {len(result.pages)} pages, {len(result.widgets)} widgets "
+        f"into {options.out}/ in {result.seconds:.2f} s"
+    )
     return 0
 
 

@@ -60,13 +60,21 @@ def scaled_dot_product(
     """
     d_k = q.shape[-1]
     scores = q @ k.T  # (T_q, T_k)
-    scaled = scores / np.sqrt(np.asarray(d_k, dtype=q.dtype))  # subtle: a float64 scalar would upcast
+    scaled = scores / np.sqrt(
+        np.asarray(d_k, dtype=q.dtype)
+    )  # subtle: a float64 scalar would upcast
     masked = scaled
     if causal:
         masked = np.where(causal_mask(q.shape[0], k.shape[0]), scaled, -np.inf).astype(q.dtype)
     weights = stable_softmax(masked, axis=-1)  # (T_q, T_k)
     output = weights @ v  # (T_q, d_v)
-    return {"scores": scores, "scaled": scaled, "masked": masked, "weights": weights, "output": output}
+    return {
+        "scores": scores,
+        "scaled": scaled,
+        "masked": masked,
+        "weights": weights,
+        "output": output,
+    }
 
 
 def attention(q: Any, k: Any, v: Any, causal: bool = False) -> dict[str, Any]:
@@ -81,12 +89,20 @@ def attention(q: Any, k: Any, v: Any, causal: bool = False) -> dict[str, Any]:
     if vm.shape[0] != km.shape[0]:
         raise ValueError(f"v: expected one row per key ({km.shape[0]}), got {vm.shape[0]}")
     steps = scaled_dot_product(qm, km, vm, causal=bool(causal))
-    return {"q": qm, "k": km, "v": vm, "d_k": qm.shape[1], "scale": float(np.sqrt(qm.shape[1])),
-            "causal": bool(causal), **steps}
+    return {
+        "q": qm,
+        "k": km,
+        "v": vm,
+        "d_k": qm.shape[1],
+        "scale": float(np.sqrt(qm.shape[1])),
+        "causal": bool(causal),
+        **steps,
+    }
 
 
-def attention_problem(seed: Any = None, causal: bool = False, tokens: Any = 3, d_k: Any = 4
-                      ) -> dict[str, Any]:
+def attention_problem(
+    seed: Any = None, causal: bool = False, tokens: Any = 3, d_k: Any = 4
+) -> dict[str, Any]:
     """A hand-calculation problem: seed 002's dry run when ``seed`` is None, else fresh Q, K, V.
 
     Fresh matrices hold 0s and 1s (and a few 2s in V) so every step can be done in one's head,

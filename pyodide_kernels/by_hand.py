@@ -56,8 +56,7 @@ def warmup_problem(seed: int | None) -> dict[str, Any]:
         scores = np.sort(np.round(rng.uniform(-1, 3, size=3), 1))[::-1]
         values = rng.integers(0, 3, size=3).astype(float)
     probs = softmax(scores)
-    return {"dot": dot_product(q, k), "softmax": probs,
-            "mix": weighted_sum(probs["probs"], values)}
+    return {"dot": dot_product(q, k), "softmax": probs, "mix": weighted_sum(probs["probs"], values)}
 
 
 def attention_by_hand(seed: Any = None, causal: bool = False) -> dict[str, Any]:
@@ -67,5 +66,8 @@ def attention_by_hand(seed: Any = None, causal: bool = False) -> dict[str, Any]:
     ``attention_by_hand()["warmup"]["mix"]["total"]`` -> 0.659
     """
     fresh = None if seed is None else as_seed(seed)
-    return {"seed": fresh, "warmup": warmup_problem(fresh),
-            "dryrun": attention_problem(fresh, causal=bool(causal))}
+    return {
+        "seed": fresh,
+        "warmup": warmup_problem(fresh),
+        "dryrun": attention_problem(fresh, causal=bool(causal)),
+    }

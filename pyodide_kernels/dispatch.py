@@ -103,7 +103,10 @@ def call_json(name: str, args_json: str) -> str:
     Example: ``call_json("softmax", '{"logits": []}')`` -> '{"error": {"type": "ValueError", ...}}'
     """
     try:
-        args = json.loads(args_json) if args_json else {}
+        try:
+            args = json.loads(args_json) if args_json else {}
+        except ValueError:
+            raise ValueError("args: not valid JSON") from None
         return json.dumps({"result": call(name, args)}, allow_nan=False)
     except (ValueError, TypeError, KeyError, OverflowError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)

@@ -26,7 +26,9 @@ def stable_softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
 
     Example: ``stable_softmax(np.array([0.0, np.log(3.0)]))`` -> array([0.25, 0.75])
     """
-    shifted = x - np.max(x, axis=axis, keepdims=True)  # subtle: max is finite unless a row is all -inf
+    shifted = x - np.max(
+        x, axis=axis, keepdims=True
+    )  # subtle: max is finite unless a row is all -inf
     exps = np.exp(shifted)
     return exps / np.sum(exps, axis=axis, keepdims=True)
 

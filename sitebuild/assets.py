@@ -14,9 +14,12 @@ from pathlib import Path
 
 def tree_files(root: Path) -> list[Path]:
     """Every file below ``root``, sorted, skipping hidden and cache files."""
-    return sorted(p for p in root.rglob("*")
-                  if p.is_file() and not any(part.startswith((".", "__")) for part in
-                                             p.relative_to(root).parts))
+    return sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file()
+        and not any(part.startswith((".", "__")) for part in p.relative_to(root).parts)
+    )
 
 
 def tree_hash(root: Path, length: int = 8) -> str:

@@ -71,8 +71,12 @@ def parse_blocks(lines: list[str], path: str, offset: int) -> list[Block]:
         line = index + 1 + offset
         opening = OPENING.match(stripped)
         if opening is None:
-            raise BuildError(path, line, f"malformed block opening {stripped!r}; "
-                                         "expected '::: KIND [NAME]' or a closing ':::'")
+            raise BuildError(
+                path,
+                line,
+                f"malformed block opening {stripped!r}; "
+                "expected '::: KIND [NAME]' or a closing ':::'",
+            )
         params: dict[str, Any] = {}
         index += 1
         while index < len(lines) and lines[index].strip() != FENCE:
@@ -80,17 +84,20 @@ def parse_blocks(lines: list[str], path: str, offset: int) -> list[Block]:
             if text:
                 match = PARAM.match(text)
                 if match is None:
-                    raise BuildError(path, index + 1 + offset,
-                                     f"block lines are 'key: value', got {text!r}")
+                    raise BuildError(
+                        path, index + 1 + offset, f"block lines are 'key: value', got {text!r}"
+                    )
                 if match["key"] in params:
-                    raise BuildError(path, index + 1 + offset,
-                                     f"parameter {match['key']!r} is given twice")
+                    raise BuildError(
+                        path, index + 1 + offset, f"parameter {match['key']!r} is given twice"
+                    )
                 params[match["key"]] = parse_value(match["value"])
             index += 1
         if index >= len(lines):
             raise BuildError(path, line, f"block '{stripped}' is never closed by ':::'")
-        blocks.append(Block(opening["kind"], opening["name"] or "", params, path, line,
-                            index + 1 + offset))
+        blocks.append(
+            Block(opening["kind"], opening["name"] or "", params, path, line, index + 1 + offset)
+        )
         index += 1
     return blocks
 

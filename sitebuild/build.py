@@ -48,8 +48,11 @@ class BuildConfig:
     @property
     def absolute_url(self) -> str:
         """The site's absolute URL ending in '/'. Example: 'http://127.0.0.1:8000/'"""
-        return self.site_url.rstrip("/") + "/" if self.site_url else \
-            f"http://127.0.0.1:{self.live_reload_port}{self.base}"
+        return (
+            self.site_url.rstrip("/") + "/"
+            if self.site_url
+            else f"http://127.0.0.1:{self.live_reload_port}{self.base}"
+        )
 
     @property
     def base(self) -> str:
@@ -70,15 +73,22 @@ class BuildResult:
 def git_revision(root: Path) -> str:
     """The checkout's short revision, or 'unknown' outside git."""
     try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, text=True,
-                             capture_output=True, check=True, timeout=5)
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=root,
+            text=True,
+            capture_output=True,
+            check=True,
+            timeout=5,
+        )
         return out.stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "unknown"
 
 
-def page_config(config: BuildConfig, asset_hash: str, registry: dict[str, Widget],
-                runtime: dict[str, Any]) -> dict[str, Any]:
+def page_config(
+    config: BuildConfig, asset_hash: str, registry: dict[str, Widget], runtime: dict[str, Any]
+) -> dict[str, Any]:
     """The JSON each page hands its scripts: where things are and what each widget is."""
     base = config.base
     return {
@@ -118,8 +128,9 @@ def build(config: BuildConfig) -> BuildResult:
     exercises: dict[str, list[str]] = {}
     for chapter in chapters:
         blocks = PageBlocks(env, registry)
-        html, toc = render_markdown(chapter.body, str(chapter.path.relative_to(root)),
-                                    chapter.body_offset, blocks)
+        html, toc = render_markdown(
+            chapter.body, str(chapter.path.relative_to(root)), chapter.body_offset, blocks
+        )
         rendered.append((chapter, html, toc, blocks.used))
         exercises[chapter.slug] = blocks.exercises
 
@@ -133,38 +144,59 @@ def build(config: BuildConfig) -> BuildResult:
 
         runtime = vendor_runtime(out, root / ".cache", root)
     site_config = page_config(config, asset_hash, registry, runtime)
-    site_config["chapters"] = [{"slug": c.slug, "url": c.url, "title": c.title,
-                                "exercises": exercises[c.slug]} for c in chapters]
-    shared = {"config": site_config, "base": config.base, "assets": site_config["assets"],
-              "chapters": chapters, "revision": git_revision(root),
-              "live_reload": config.live_reload, "live_reload_port": config.live_reload_port,
-              "site_url": config.absolute_url}
+    site_config["chapters"] = [
+        {"slug": c.slug, "url": c.url, "title": c.title, "exercises": exercises[c.slug]}
+        for c in chapters
+    ]
+    shared = {
+        "config": site_config,
+        "base": config.base,
+        "assets": site_config["assets"],
+        "chapters": chapters,
+        "revision": git_revision(root),
+        "live_reload": config.live_reload,
+        "live_reload_port": config.live_reload_port,
+        "site_url": config.absolute_url,
+    }
 
     result = BuildResult(runtime=runtime)
     for index, (chapter, html, toc, used) in enumerate(rendered):
         result.widgets.extend(used)
         page = env.get_template("chapter.html").render(
-            **shared, chapter=chapter, number=index + 1, content=html, toc=toc,
+            **shared,
+            chapter=chapter,
+            number=index + 1,
+            content=html,
+            toc=toc,
             page_url=chapter.url,
             previous=chapters[index - 1] if index > 0 else None,
-            next=chapters[index + 1] if index + 1 < len(chapters) else None)
+            next=chapters[index + 1] if index + 1 < len(chapters) else None,
+        )
         write(out / chapter.url, page)
         result.pages.append(chapter.url)
     for name in ("index.html", "search.html", "404.html"):
-        write(out / name, env.get_template(name).render(**shared, page_url=name.replace(
-            "index.html", "")))
+        write(
+            out / name,
+            env.get_template(name).render(**shared, page_url=name.replace("index.html", "")),
+        )
         result.pages.append(name)
 
     for name in sorted(registry):
         block = Block("widget", name, {}, "widgets.toml", 1, 1)
         embed_blocks = PageBlocks(env, registry, count=1)  # the embed's widget is "<name>-1"
         widget_html = embed_blocks.widget(block, embed=True)
-        write(out / "embed" / f"{name}.html", env.get_template("embed.html").render(
-            **shared, widget=registry[name], content=widget_html))
+        write(
+            out / "embed" / f"{name}.html",
+            env.get_template("embed.html").render(
+                **shared, widget=registry[name], content=widget_html
+            ),
+        )
         result.pages.append(f"embed/{name}.html")
     listed = [""] + [c.url for c in chapters]
-    write(out / "sitemap.xml", env.get_template("sitemap.xml").render(
-        pages=listed, site_url=config.absolute_url))
+    write(
+        out / "sitemap.xml",
+        env.get_template("sitemap.xml").render(pages=listed, site_url=config.absolute_url),
+    )
     write(out / "site-config.json", json.dumps(site_config, indent=1))
     if config.search:
         index_site(out)

@@ -52,20 +52,24 @@ def read_chapter(path: Path, display: str) -> Chapter:
         raise BuildError(display, 1, f"order must be an integer, got {fields['order']!r}") from None
     words = len(body.split())
     minutes = int(fields.get("minutes") or max(1, round(words / 200)))
-    return Chapter(path, slug_of(path), fields["title"], order, fields["summary"], minutes, body,
-                   offset)
+    return Chapter(
+        path, slug_of(path), fields["title"], order, fields["summary"], minutes, body, offset
+    )
 
 
 def gather_chapters(content_dir: Path, root: Path) -> list[Chapter]:
     """Every chapter, sorted by ``order``; two chapters may not share an order or a slug."""
-    chapters = [read_chapter(path, str(path.relative_to(root)))
-                for path in sorted(content_dir.glob("*.md"))]
+    chapters = [
+        read_chapter(path, str(path.relative_to(root))) for path in sorted(content_dir.glob("*.md"))
+    ]
     seen: dict[object, Chapter] = {}
     for chapter in chapters:
         for key in (("order", chapter.order), ("slug", chapter.slug)):
             if key in seen:
-                raise BuildError(chapter.path.relative_to(root), 1,
-                                 f"{key[0]} {key[1]!r} is also used by "
-                                 f"{seen[key].path.relative_to(root)}")
+                raise BuildError(
+                    chapter.path.relative_to(root),
+                    1,
+                    f"{key[0]} {key[1]!r} is also used by {seen[key].path.relative_to(root)}",
+                )
             seen[key] = chapter
     return sorted(chapters, key=lambda c: c.order)

@@ -46,7 +46,7 @@ class SiteHandler(SimpleHTTPRequestHandler):
         clean = path.split("?", 1)[0].split("#", 1)[0]
         if not clean.startswith(self.prefix):
             return str(Path(self.directory) / "__outside_base__")
-        return super().translate_path("/" + clean[len(self.prefix):])
+        return super().translate_path("/" + clean[len(self.prefix) :])
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-cache")
@@ -66,8 +66,9 @@ class QuietServer(ThreadingHTTPServer):
 
 
 @contextlib.contextmanager
-def serve_site(site_dir: Path, prefix: str = "/", host: str = "127.0.0.1",
-               port: int = 0) -> Iterator[str]:
+def serve_site(
+    site_dir: Path, prefix: str = "/", host: str = "127.0.0.1", port: int = 0
+) -> Iterator[str]:
     """Serve ``site_dir`` at ``http://host:port/prefix`` in a thread; yields the URL."""
     register_types()
     handler = type("BoundSiteHandler", (SiteHandler,), {"prefix": prefix})

@@ -39,7 +39,7 @@ def convert_inline(text: str, path: str, line: int, stash: Any) -> str:
     """Replace inline formulas in one line, skipping code spans."""
     pieces, position = [], 0
     for code in CODE_SPAN.finditer(text):
-        pieces.append(_inline_segment(text[position:code.start()], path, line, stash))
+        pieces.append(_inline_segment(text[position : code.start()], path, line, stash))
         pieces.append(code.group(0))
         position = code.end()
     pieces.append(_inline_segment(text[position:], path, line, stash))

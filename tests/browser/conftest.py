@@ -18,8 +18,15 @@ from sitebuild.httpd import serve_site
 
 BASE = "/how-llms-work/"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -29,8 +36,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.browser)
             if missing:
-                item.add_marker(pytest.mark.skip(reason=f"no Chromium at {CHROMIUM}: "
-                                                        "run `make test`, which installs it"))
+                item.add_marker(
+                    pytest.mark.skip(
+                        reason=f"no Chromium at {CHROMIUM}: run `make test`, which installs it"
+                    )
+                )
 
 
 @pytest.fixture(scope="session")
@@ -68,5 +78,6 @@ def chapter_url(site_url: str) -> str:
 
 def wait_for_python(page, timeout_ms: int = 60_000) -> None:  # noqa: ANN001
     """Wait until the page's kernel worker reports Python ready."""
-    page.wait_for_function("() => window.hlw && window.hlw.client.state === 'ready'",
-                           timeout=timeout_ms)
+    page.wait_for_function(
+        "() => window.hlw && window.hlw.client.state === 'ready'", timeout=timeout_ms
+    )

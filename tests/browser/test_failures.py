@@ -52,8 +52,7 @@ def test_wasm_served_with_the_wrong_type(page: Page, chapter_url):
 
     def wrong_type(route: Route) -> None:
         response = route.fetch()
-        route.fulfill(response=response, headers={**response.headers,
-                                                  "content-type": "text/plain"})
+        route.fulfill(response=response, headers={**response.headers, "content-type": "text/plain"})
 
     page.route("**/*.wasm", wrong_type)
     page.goto(chapter_url)
@@ -65,8 +64,10 @@ def test_wasm_blocked_by_policy(page: Page, chapter_url):
 
     def strict_worker(route: Route) -> None:
         response = route.fetch()
-        route.fulfill(response=response, headers={
-            **response.headers, "content-security-policy": "script-src 'self'"})
+        route.fulfill(
+            response=response,
+            headers={**response.headers, "content-security-policy": "script-src 'self'"},
+        )
 
     page.route("**/kernel-worker.js", strict_worker)
     page.goto(chapter_url)
@@ -76,7 +77,9 @@ def test_wasm_blocked_by_policy(page: Page, chapter_url):
 def test_a_kernel_that_raises_is_reported_and_the_page_goes_on(page: Page, chapter_url):
     page.goto(chapter_url)
     wait_for_python(page)
-    page.evaluate("() => window.hlw.widgets[0].compute({logits: null, size: 99, seed: 1}).catch(() => {})")
+    page.evaluate(
+        "() => window.hlw.widgets[0].compute({logits: null, size: 99, seed: 1}).catch(() => {})"
+    )
     feedback = page.locator(f"{QUIZ} [data-feedback]")
     expect(feedback).to_contain_text("That input was refused: size: must be at most 6")
     page.locator(f"{QUIZ} [data-action=new]").click()
@@ -88,14 +91,15 @@ def test_a_kernel_that_never_answers_is_stopped_and_retried(page: Page, chapter_
     silent_worker = """self.onmessage = (e) => {
       if (e.data.type === 'boot') self.postMessage({type: 'ready', ms: 1});
     };"""
-    page.route("**/kernel-worker.js", lambda route: route.fulfill(
-        body=silent_worker, content_type="text/javascript"))
+    page.route(
+        "**/kernel-worker.js",
+        lambda route: route.fulfill(body=silent_worker, content_type="text/javascript"),
+    )
     page.goto(chapter_url)
     wait_for_python(page)
     page.locator(f"{QUIZ} [data-action=new]").click()
     started = time.monotonic()
-    expect(page.locator(f"{QUIZ} [data-feedback]")).to_contain_text("took too long",
-                                                                       timeout=8000)
+    expect(page.locator(f"{QUIZ} [data-feedback]")).to_contain_text("took too long", timeout=8000)
     assert time.monotonic() - started < 8
     assert_degraded(page, "took longer than 3 s", 1)
     page.unroute("**/kernel-worker.js")

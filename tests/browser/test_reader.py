@@ -49,10 +49,12 @@ def test_exercise_progress_survives_a_reload_and_resets(page: Page, site_url, ch
     expect(exercise.locator("[data-feedback]")).to_have_text("Correct.")
     page.goto(site_url)
     expect(page.locator("[data-chapter-progress=attention-by-hand]")).to_have_text(
-        "1 of 2 exercises done")
+        "1 of 2 exercises done"
+    )
     page.locator("[data-action=reset-progress]").click()
     expect(page.locator("[data-chapter-progress=attention-by-hand]")).to_have_text(
-        "0 of 2 exercises done")
+        "0 of 2 exercises done"
+    )
     page.goto(chapter_url)
     expect(exercise.locator("input")).to_have_value("")
 
@@ -72,7 +74,9 @@ def test_the_theme_follows_the_system_and_the_toggle(page: Page, chapter_url):
 def test_reduced_motion_turns_transitions_off(page: Page, chapter_url):
     page.emulate_media(reduced_motion="reduce")
     page.goto(chapter_url)
-    duration = page.evaluate("getComputedStyle(document.querySelector('button')).transitionDuration")
+    duration = page.evaluate(
+        "getComputedStyle(document.querySelector('button')).transitionDuration"
+    )
     assert duration in ("0s", "")
 
 
@@ -87,7 +91,8 @@ def test_a_375px_screen_has_no_horizontal_page_scroll(page: Page, site_url, chap
     for url in (site_url, chapter_url, f"{site_url}search.html"):
         page.goto(url)
         overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 0, (url, overflow)
 
 

@@ -43,11 +43,19 @@ def test_widgets_compute_live_in_pyodide(page: Page, chapter_url):
     assert logits[0] != before or expected["logits"][0] == float(before)
 
 
-@pytest.mark.parametrize(("typed", "verdict"), [
-    ("0.66", "Correct!"), ("66%", "Correct!"), ("0,659", "Correct!"), ("2/3", "Correct!"),
-    ("0.5", "Not quite"), ("NaN", "Please type a number"), ("1e309", "far too large"),
-    ('"><img src=x onerror=alert(1)>', "Please type a number"),
-])
+@pytest.mark.parametrize(
+    ("typed", "verdict"),
+    [
+        ("0.66", "Correct!"),
+        ("66%", "Correct!"),
+        ("0,659", "Correct!"),
+        ("2/3", "Correct!"),
+        ("0.5", "Not quite"),
+        ("NaN", "Please type a number"),
+        ("1e309", "far too large"),
+        ('"><img src=x onerror=alert(1)>', "Please type a number"),
+    ],
+)
 def test_the_quiz_grades_what_the_reader_types(page: Page, chapter_url, typed, verdict):
     page.goto(chapter_url)
     quiz = page.locator(QUIZ)
@@ -95,8 +103,10 @@ def test_a_fresh_attention_problem_replaces_the_numbers(page: Page, chapter_url)
 PARITY_CALLS = [
     ("softmax", {"logits": [2.0, 1.0, 0.1]}),
     ("softmax", {"logits": [1000.0, -1000.0, 0.0]}),
-    ("attention", {"q": [[1, 0], [0, 1]], "k": [[1, 1], [0, 1]], "v": [[1, 2], [3, 4]],
-                   "causal": True}),
+    (
+        "attention",
+        {"q": [[1, 0], [0, 1]], "k": [[1, 1], [0, 1]], "v": [[1, 2], [3, 4]], "causal": True},
+    ),
     ("attention_by_hand", {"seed": 7, "causal": True}),
     ("dot_product", {"q": [1.5, -0.5, 2.0], "k": [0.8, 1.2, -1.0]}),
 ]
@@ -131,8 +141,7 @@ def test_every_request_goes_to_the_serving_host(page: Page, site_url, chapter_ur
     assert hosts == {site_url.split("/")[2]}
 
 
-def test_the_embed_works_in_a_frame_on_another_origin_and_resizes(page: Page, site_url,
-                                                                   tmp_path):
+def test_the_embed_works_in_a_frame_on_another_origin_and_resizes(page: Page, site_url, tmp_path):
     frame_src = f"{site_url}embed/attention-by-hand.html"
     (tmp_path / "post.html").write_text(f"""<!doctype html><title>host</title><p>A blog post.</p>
         <iframe src="{frame_src}" data-hlw-embed style="width:100%;border:0;height:150px"></iframe>
@@ -142,20 +151,26 @@ def test_the_embed_works_in_a_frame_on_another_origin_and_resizes(page: Page, si
         frame = page.frame_locator("iframe[data-hlw-embed]")
         expect(frame.locator(HAND)).to_be_visible()
         page.wait_for_function(
-            "() => parseFloat(document.querySelector('iframe').style.height) > 800",
-            timeout=15_000)
+            "() => parseFloat(document.querySelector('iframe').style.height) > 800", timeout=15_000
+        )
         frame.locator("[data-answer='warmup.dot.score']").fill("-1.4")
         frame.locator("[data-action=check]").click()
         expect(frame.locator("[data-feedback]")).to_contain_text("1 of 1 answered correctly")
 
 
 def test_a_host_cannot_resize_frames_it_did_not_load_from_us(page: Page, other_origin_url):
-    page.route(other_origin_url + "spoof.html", lambda route: route.fulfill(
-        content_type="text/html", body="""<!doctype html><title>spoof</title>
-        <iframe data-hlw-embed srcdoc="<p>x</p>" style="height:100px"></iframe>"""))
+    page.route(
+        other_origin_url + "spoof.html",
+        lambda route: route.fulfill(
+            content_type="text/html",
+            body="""<!doctype html><title>spoof</title>
+        <iframe data-hlw-embed srcdoc="<p>x</p>" style="height:100px"></iframe>""",
+        ),
+    )
     page.goto(other_origin_url + "spoof.html")
-    page.add_script_tag(path=str(__import__("pathlib").Path(__file__).parents[2]
-                                 / "static/runtime/embed-host.js"))
+    page.add_script_tag(
+        path=str(__import__("pathlib").Path(__file__).parents[2] / "static/runtime/embed-host.js")
+    )
     page.evaluate("""() => { const f = document.querySelector('iframe');
         window.postMessage({type: 'hlw-embed-height', height: 999}, '*'); }""")
     time.sleep(0.3)

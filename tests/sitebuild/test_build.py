@@ -20,15 +20,18 @@ def chapter(body: str, title: str = "Alpha", order: int = 1) -> str:
 
 
 def run(root, **options):
-    return build(BuildConfig(root=root, out_dir=root / "site", vendor_runtime=False,
-                             search=False, **options))
+    return build(
+        BuildConfig(root=root, out_dir=root / "site", vendor_runtime=False, search=False, **options)
+    )
 
 
 def test_chapters_index_and_embeds_are_written_in_order(site_tree):
-    root = site_tree({
-        "content/02-beta.md": chapter("Second.", "Beta", 2),
-        "content/01-alpha.md": chapter("# Hello\n\n::: widget softmax-quiz\n:::\n"),
-    })
+    root = site_tree(
+        {
+            "content/02-beta.md": chapter("Second.", "Beta", 2),
+            "content/01-alpha.md": chapter("# Hello\n\n::: widget softmax-quiz\n:::\n"),
+        }
+    )
     result = run(root)
     assert result.pages[:3] == ["alpha.html", "beta.html", "index.html"]
     index = (root / "site/index.html").read_text()
@@ -51,9 +54,14 @@ def test_widget_state_is_computed_by_its_kernel_at_build_time(site_tree):
 
 
 def test_exercise_answer_comes_from_the_kernel(site_tree):
-    root = site_tree({"content/01-a.md": chapter(
-        '::: exercise e1\nquestion: Q?\nkernel: softmax\nargs: {"logits": [0, 0]}\n'
-        "answer: probs.1\n:::\n")})
+    root = site_tree(
+        {
+            "content/01-a.md": chapter(
+                '::: exercise e1\nquestion: Q?\nkernel: softmax\nargs: {"logits": [0, 0]}\n'
+                "answer: probs.1\n:::\n"
+            )
+        }
+    )
     run(root)
     assert 'data-answer-value="0.5"' in (root / "site/a.html").read_text()
 
@@ -77,17 +85,24 @@ def test_every_page_carries_the_content_security_policy(site_tree):
         assert "'unsafe-eval'" not in html.replace("'wasm-unsafe-eval'", "")
 
 
-@pytest.mark.parametrize(("body", "line", "reason"), [
-    ("Intro.\n\n::: widget no-such-widget\n:::", 8, "unknown widget 'no-such-widget'"),
-    ("::: widget softmax-quiz\ncolour: red\n:::", 6, "has no parameter 'colour'"),
-    ("::: widget softmax-quiz\nsize: many\n:::", 6, "parameter 'size' should be like 3"),
-    ("::: widget softmax-quiz\nlogits: []\n:::", 6, "refused the parameters: logits"),
-    ("::: widget softmax-quiz\n", 6, "never closed"),
-    ("::: gadget x\n:::", 6, "unknown block kind 'gadget'"),
-    ("::: exercise\nquestion: Q\nkernel: softmax\nargs: {\"logits\": [1]}\nanswer: probs.7\n:::",
-     6, "answer path 'probs.7'"),
-    ("::: exercise\nquestion: Q\nkernel: nope\nanswer: x\n:::", 6, "unknown kernel 'nope'"),
-])
+@pytest.mark.parametrize(
+    ("body", "line", "reason"),
+    [
+        ("Intro.\n\n::: widget no-such-widget\n:::", 8, "unknown widget 'no-such-widget'"),
+        ("::: widget softmax-quiz\ncolour: red\n:::", 6, "has no parameter 'colour'"),
+        ("::: widget softmax-quiz\nsize: many\n:::", 6, "parameter 'size' should be like 3"),
+        ("::: widget softmax-quiz\nlogits: []\n:::", 6, "refused the parameters: logits"),
+        ("::: widget softmax-quiz\n", 6, "never closed"),
+        ("::: gadget x\n:::", 6, "unknown block kind 'gadget'"),
+        (
+            '::: exercise\nquestion: Q\nkernel: softmax\nargs: {"logits": [1]}\n'
+            "answer: probs.7\n:::",
+            6,
+            "answer path 'probs.7'",
+        ),
+        ("::: exercise\nquestion: Q\nkernel: nope\nanswer: x\n:::", 6, "unknown kernel 'nope'"),
+    ],
+)
 def test_author_mistakes_stop_the_build_at_their_line(site_tree, body, line, reason):
     root = site_tree({"content/01-a.md": chapter(body)})
     with pytest.raises(BuildError) as caught:
@@ -96,12 +111,15 @@ def test_author_mistakes_stop_the_build_at_their_line(site_tree, body, line, rea
     assert reason in str(caught.value)
 
 
-@pytest.mark.parametrize(("text", "reason"), [
-    ("no front matter", "must start with '---'"),
-    ("---\ntitle: A\n", "not closed"),
-    ("---\ntitle: A\norder: first\nsummary: s\n---\n", "order must be an integer"),
-    ("---\ntitle: A\nsummary: s\n---\n", "lacks 'order'"),
-])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("no front matter", "must start with '---'"),
+        ("---\ntitle: A\n", "not closed"),
+        ("---\ntitle: A\norder: first\nsummary: s\n---\n", "order must be an integer"),
+        ("---\ntitle: A\nsummary: s\n---\n", "lacks 'order'"),
+    ],
+)
 def test_bad_front_matter_stops_the_build(site_tree, text, reason):
     root = site_tree({"content/01-a.md": text})
     with pytest.raises(BuildError, match=re.escape(reason)):
@@ -111,8 +129,13 @@ def test_bad_front_matter_stops_the_build(site_tree, text, reason):
 def test_the_command_line_exits_nonzero_with_path_and_line(site_tree, repo):
     root = site_tree({"content/01-a.md": chapter("::: widget nope\n:::")})
     (root / "build.py").write_text((repo / "build.py").read_text())
-    done = subprocess.run([sys.executable, "build.py", "--no-runtime"], cwd=root,
-                          capture_output=True, text=True, env={"PYTHONPATH": str(repo)})
+    done = subprocess.run(
+        [sys.executable, "build.py", "--no-runtime"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(repo)},
+    )
     assert done.returncode == 1
     assert done.stderr.startswith("content/01-a.md:6: unknown widget 'nope'")
 
@@ -126,12 +149,16 @@ def test_a_rebuild_leaves_unchanged_pages_untouched(site_tree):
 
 
 def test_sitemap_lists_every_chapter_at_the_site_url(site_tree):
-    root = site_tree({"content/01-a.md": chapter("Text."),
-                      "content/02-b.md": chapter("More.", "Beta", 2)})
+    root = site_tree(
+        {"content/01-a.md": chapter("Text."), "content/02-b.md": chapter("More.", "Beta", 2)}
+    )
     run(root, base_url="/sub/", site_url="https://example.org/sub/")
     sitemap = (root / "site/sitemap.xml").read_text()
     assert re.findall(r"<loc>(.*?)</loc>", sitemap) == [
-        "https://example.org/sub/", "https://example.org/sub/a.html", "https://example.org/sub/b.html"]
+        "https://example.org/sub/",
+        "https://example.org/sub/a.html",
+        "https://example.org/sub/b.html",
+    ]
     html = (root / "site/a.html").read_text()
     assert '<link rel="canonical" href="https://example.org/sub/a.html">' in html
     assert '<meta property="og:title" content="Alpha — How LLMs Work">' in html
