@@ -95,6 +95,7 @@ def page_config(
         "base": base,
         "assets": f"{base}assets/{asset_hash}/",
         "pyodide": f"{base}{runtime.get('index_url', 'pyodide/')}",
+        "pyodideCompiled": bool(runtime.get("compiled")),
         "kernelsPackage": runtime.get("package", "pyodide-kernels"),
         "data": f"{base}data/",
         "runtimeTimeoutMs": RUNTIME_TIMEOUT_S * 1000,

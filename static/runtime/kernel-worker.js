@@ -13,17 +13,40 @@ function progress(stage, text) {
   self.postMessage({ type: MESSAGE.PROGRESS, stage, text });
 }
 
-/** Start Python once; every CALL awaits the same promise. */
-async function boot({ pyodide: indexURL, package: packageName, dataRoot }) {
+/**
+ * Where Python's files come from: the byte-compiled stdlib and NumPy when the build made them
+ * (no compiling in the browser), else the plain ones.
+ */
+function runtimeFiles(indexURL, compiled) {
+  return compiled
+    ? { indexURL, stdLibURL: `${indexURL}python_stdlib.pyc.zip`, lockFileURL: `${indexURL}pyodide-lock.pyc.json` }
+    : { indexURL };
+}
+
+/**
+ * Start Python once; every CALL awaits the same promise. When the byte-compiled files fail,
+ * boot again from the plain ones (a failure to load pyodide.mjs itself is final).
+ */
+async function boot(message) {
+  const { loadPyodide } = await import(`${message.pyodide}pyodide.mjs`);
+  try {
+    return await bootWith(loadPyodide, message, message.compiled);
+  } catch (error) {
+    if (!message.compiled) throw error;
+    progress("runtime", "Retrying with the plain Python files…");
+    return bootWith(loadPyodide, message, false);
+  }
+}
+
+async function bootWith(loadPyodide, { pyodide: indexURL, package: packageName, dataRoot }, compiled) {
   const started = performance.now();
   progress("runtime", "Loading the Python runtime…");
-  const { loadPyodide } = await import(`${indexURL}pyodide.mjs`);
-  const pyodide = await loadPyodide({ indexURL });
+  const pyodide = await loadPyodide(runtimeFiles(indexURL, compiled));
   progress("packages", "Loading NumPy and the kernels…");
   await pyodide.loadPackage(packageName, { messageCallback: () => {}, errorCallback: () => {} });
   pyodide.runPython(`import os; os.environ["HLW_DATA_ROOT"] = ${JSON.stringify(dataRoot)}`);
   const dispatch = pyodide.pyimport("pyodide_kernels.dispatch");
-  return { pyodide, callJson: dispatch.call_json, ms: performance.now() - started };
+  return { pyodide, callJson: dispatch.call_json, ms: performance.now() - started, compiled };
 }
 
 /** Fetch the data files a kernel reads into Pyodide's file system, once each. */
@@ -45,8 +68,8 @@ self.onmessage = async (event) => {
   if (message.type === MESSAGE.BOOT) {
     booted = boot(message);
     try {
-      const { ms } = await booted;
-      self.postMessage({ type: MESSAGE.READY, ms });
+      const { ms, compiled } = await booted;
+      self.postMessage({ type: MESSAGE.READY, ms, compiled });
     } catch (error) {
       self.postMessage({ type: MESSAGE.BOOT_ERROR, message: String(error && error.message || error) });
     }

