@@ -5,7 +5,7 @@ browser skips compiling Python at start-up (measured: about half the time to a f
 Results are cached in ``.cache/pyc/`` under the input's hash: a rebuild compiles nothing it has
 compiled before. Without Node the build goes on with the plain files only and says so.
 
-Example: ``compile_archives([stdlib, numpy], core, cache)`` -> {stdlib: .cache/pyc/1a2b…-python_stdlib.zip, …}
+Example: ``compile_archives([stdlib], core, cache)`` -> {stdlib: .cache/pyc/1a2b…-python_stdlib.zip}
 """
 
 from __future__ import annotations
@@ -38,12 +38,22 @@ def compile_archives(archives: list[Path], core_dir: Path, cache_dir: Path) -> d
     folder = cache_dir / "pyc"
     folder.mkdir(parents=True, exist_ok=True)
     outputs = {path: folder / cached_name(path) for path in archives}
-    jobs = [{"input": str(path), "output": str(out),
-             "prefix": STDLIB_PREFIX if path.name == "python_stdlib.zip" else SITE_PREFIX}
-            for path, out in outputs.items() if not out.is_file()]
+    jobs = [
+        {
+            "input": str(path),
+            "output": str(out),
+            "prefix": STDLIB_PREFIX if path.name == "python_stdlib.zip" else SITE_PREFIX,
+        }
+        for path, out in outputs.items()
+        if not out.is_file()
+    ]
     if jobs:
-        done = subprocess.run(["node", str(COMPILER), f"{core_dir.resolve()}/", json.dumps(jobs)],
-                              capture_output=True, text=True, timeout=600)
+        done = subprocess.run(
+            ["node", str(COMPILER), f"{core_dir.resolve()}/", json.dumps(jobs)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         if done.returncode != 0:
             for job in jobs:
                 Path(job["output"]).unlink(missing_ok=True)
