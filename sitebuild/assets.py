@@ -56,6 +56,13 @@ def copy_static(static_dir: Path, site_dir: Path) -> str:
     return digest
 
 
+def copy_images(images_dir: Path, target: Path) -> None:
+    """Copy the chapters' images (``content/images/``) to ``site/images/``, names unchanged."""
+    if images_dir.is_dir():
+        for path in tree_files(images_dir):
+            sync_file(path, target / path.relative_to(images_dir))
+
+
 def copy_data_files(relatives: set[str], repo_root: Path, site_dir: Path) -> None:
     """Copy the data files widgets declare (``traces/model.npz`` …) to ``site/data/``."""
     for relative in sorted(relatives):

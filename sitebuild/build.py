@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .assets import copy_data_files, copy_static, sync_file
+from .assets import copy_data_files, copy_images, copy_static, sync_file
 from .blocks import Block
 from .chapters import Chapter, gather_chapters
 from .errors import BuildError
+from .links import check_links
 from .registry import Widget, load_registry
 from .render import PageBlocks, make_environment, render_markdown
 from .search import index_site
@@ -139,6 +140,7 @@ def build(config: BuildConfig) -> BuildResult:
     asset_hash = copy_static(static_dir, out)
     sync_file(static_dir / "runtime" / "embed-host.js", out / "embed" / "host.js")
     copy_data_files({f for w in registry.values() for f in w.data}, root, out)
+    copy_images(root / "content" / "images", out / "images")
     runtime: dict[str, Any] = {}
     if config.vendor_runtime:
         from .runtime import vendor_runtime
@@ -161,9 +163,10 @@ def build(config: BuildConfig) -> BuildResult:
     }
 
     result = BuildResult(runtime=runtime)
+    pages: dict[str, str] = {}
     for index, (chapter, html, toc, used) in enumerate(rendered):
         result.widgets.extend(used)
-        page = env.get_template("chapter.html").render(
+        pages[chapter.url] = env.get_template("chapter.html").render(
             **shared,
             chapter=chapter,
             number=index + 1,
@@ -173,26 +176,25 @@ def build(config: BuildConfig) -> BuildResult:
             previous=chapters[index - 1] if index > 0 else None,
             next=chapters[index + 1] if index + 1 < len(chapters) else None,
         )
-        write(out / chapter.url, page)
-        result.pages.append(chapter.url)
     for name in ("index.html", "search.html", "404.html"):
-        write(
-            out / name,
-            env.get_template(name).render(**shared, page_url=name.replace("index.html", "")),
-        )
-        result.pages.append(name)
-
+        page_url = name.replace("index.html", "")
+        pages[name] = env.get_template(name).render(**shared, page_url=page_url)
     for name in sorted(registry):
         block = Block("widget", name, {}, "widgets.toml", 1, 1)
         embed_blocks = PageBlocks(env, registry, count=1)  # the embed's widget is "<name>-1"
         widget_html = embed_blocks.widget(block, embed=True)
-        write(
-            out / "embed" / f"{name}.html",
-            env.get_template("embed.html").render(
-                **shared, widget=registry[name], content=widget_html
-            ),
+        pages[f"embed/{name}.html"] = env.get_template("embed.html").render(
+            **shared, widget=registry[name], content=widget_html
         )
-        result.pages.append(f"embed/{name}.html")
+
+    copied = {
+        p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.suffix != ".html"
+    }
+    sources = {c.url: (str(c.path.relative_to(root)), c.body, c.body_offset) for c in chapters}
+    check_links(pages, copied | {"sitemap.xml", "site-config.json"}, config.base, sources)
+    for path, html in pages.items():
+        write(out / path, html)
+        result.pages.append(path)
     listed = [""] + [c.url for c in chapters]
     write(
         out / "sitemap.xml",
