@@ -23,14 +23,14 @@ class LinkCollector(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.ids: set[str] = set()
-        self.links: list[tuple[str, str, str]] = []  # (tag, attribute, url)
+        self.links: list[tuple[str, str]] = []  # (tag, url)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
             if name == "id" and value:
                 self.ids.add(value)
             if name in ("href", "src") and value is not None:
-                self.links.append((tag, name, value))
+                self.links.append((tag, value))
 
 
 def collect(html: str) -> LinkCollector:
@@ -84,7 +84,7 @@ def check_links(
     """
     parsed = {path: collect(html) for path, html in pages.items()}
     for path, page in parsed.items():
-        for tag, attribute, url in page.links:
+        for tag, url in page.links:
             target = resolve(url, path, base)
             if target is None or target[0].startswith(IGNORED_PREFIXES):
                 continue

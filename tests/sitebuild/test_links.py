@@ -13,40 +13,57 @@ FRONT = "---\ntitle: {title}\norder: {order}\nsummary: S.\n---\n"
 
 def run(site_tree, files):
     root = site_tree(files)
-    return build(BuildConfig(root=root, out_dir=root / "site", vendor_runtime=False,
-                             search=False, base_url="/sub/"))
+    return build(
+        BuildConfig(
+            root=root, out_dir=root / "site", vendor_runtime=False, search=False, base_url="/sub/"
+        )
+    )
 
 
 def chapter(body, title="Alpha", order=1):
     return FRONT.format(title=title, order=order) + body
 
 
-@pytest.mark.parametrize(("url", "page", "expected"), [
-    ("/sub/b.html#x", "a.html", ("b.html", "x")), ("#top", "a.html", ("a.html", "top")),
-    ("b.html", "embed/q.html", ("embed/b.html", "")), ("/sub/", "a.html", ("index.html", "")),
-    ("https://example.org/", "a.html", None), ("mailto:x@y", "a.html", None),
-])
+@pytest.mark.parametrize(
+    ("url", "page", "expected"),
+    [
+        ("/sub/b.html#x", "a.html", ("b.html", "x")),
+        ("#top", "a.html", ("a.html", "top")),
+        ("b.html", "embed/q.html", ("embed/b.html", "")),
+        ("/sub/", "a.html", ("index.html", "")),
+        ("https://example.org/", "a.html", None),
+        ("mailto:x@y", "a.html", None),
+    ],
+)
 def test_urls_resolve_to_site_paths(url, page, expected):
     assert resolve(url, page, "/sub/") == expected
 
 
 def test_good_links_anchors_and_images_pass(site_tree):
-    result = run(site_tree, {
-        "content/01-a.md": chapter("## Part one\n\nSee [b](beta.html#more) and [here](#part-one)."
-                                   "\n\n![icon](images/x.png)"),
-        "content/02-beta.md": chapter("## More\n\nText.", "Beta", 2),
-        "content/images/x.png": "png",
-    })
+    result = run(
+        site_tree,
+        {
+            "content/01-a.md": chapter(
+                "## Part one\n\nSee [b](beta.html#more) and [here](#part-one)."
+                "\n\n![icon](images/x.png)"
+            ),
+            "content/02-beta.md": chapter("## More\n\nText.", "Beta", 2),
+            "content/images/x.png": "png",
+        },
+    )
     assert "alpha.html" not in result.pages  # slug comes from the file name
     assert "a.html" in result.pages
 
 
-@pytest.mark.parametrize(("body", "line", "reason"), [
-    ("Intro.\n\nGo [there](nowhere.html).", 8, "broken link 'nowhere.html'"),
-    ("Text.\n\nJump [down](#missing).", 8, "broken anchor '#missing'"),
-    ("Line.\n\n![diagram](images/none.png)", 8, "broken image 'images/none.png'"),
-    ("[out](/elsewhere/page.html)", 6, "the site has no /elsewhere/page.html"),
-])
+@pytest.mark.parametrize(
+    ("body", "line", "reason"),
+    [
+        ("Intro.\n\nGo [there](nowhere.html).", 8, "broken link 'nowhere.html'"),
+        ("Text.\n\nJump [down](#missing).", 8, "broken anchor '#missing'"),
+        ("Line.\n\n![diagram](images/none.png)", 8, "broken image 'images/none.png'"),
+        ("[out](/elsewhere/page.html)", 6, "the site has no /elsewhere/page.html"),
+    ],
+)
 def test_broken_targets_stop_the_build_at_their_line(site_tree, body, line, reason):
     with pytest.raises(BuildError) as caught:
         run(site_tree, {"content/01-a.md": chapter(body)})
