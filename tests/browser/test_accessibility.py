@@ -1,0 +1,37 @@
+"""axe-core (bundled by axe-playwright-python) finds no WCAG 2.2 A/AA violation on any page, in
+light and dark mode, at desktop width and at 375 px."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+PAGES = [
+    "",
+    "attention-by-hand.html",
+    "search.html",
+    "404.html",
+    "embed/softmax-quiz.html",
+    "embed/attention-by-hand.html",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1280, 375])
+def test_no_wcag_violations(page: Page, site_url, scheme, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.emulate_media(color_scheme=scheme)
+    axe = Axe()
+    problems = []
+    for name in PAGES:
+        page.goto(site_url + name)
+        page.wait_for_function("() => document.documentElement.dataset.hlwReady === 'true'")
+        if name.startswith("search"):
+            page.wait_for_selector(".pagefind-ui__search-input")
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        for violation in results.response["violations"]:
+            targets = [node["target"] for node in violation["nodes"]][:3]
+            problems.append(f"{name or 'index'}: {violation['id']} ({violation['help']}) {targets}")
+    assert not problems, "\n".join(problems)
