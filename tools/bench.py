@@ -109,6 +109,56 @@ def browser_runs(url: str, runs: int) -> dict[str, dict[str, float]]:
     return {"cold": median(cold), "repeat": median(repeat)}
 
 
+def renderer_pss_mb() -> float:
+    """Memory of Chromium's renderer processes (the tab and its workers), in MB: the
+    proportional set size, which counts shared libraries once across processes."""
+    total = 0
+    for rollup in Path("/proc").glob("[0-9]*/smaps_rollup"):
+        try:
+            cmdline = (rollup.parent / "cmdline").read_bytes()
+            if b"chromium" not in cmdline or b"--type=renderer" not in cmdline:
+                continue
+            for line in rollup.read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+def soak(url: str, calls: int = 1000) -> dict[str, float]:
+    """``calls`` kernel calls on one page: tab memory before, after, and the growth."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        page = browser.new_page()
+        page.goto(url)
+        page.evaluate("() => window.hlw.client.call('softmax', {logits: [1, 2]})")
+        page.evaluate("() => window.hlw.client.call('attention_by_hand', {seed: 0})")
+        before = renderer_pss_mb()
+        started = time.perf_counter()
+        page.evaluate(
+            """async (n) => {
+            for (let i = 0; i < n; i++) {
+              if (i % 2) await window.hlw.client.call('attention_by_hand', {seed: i, causal: i % 3 === 0});
+              else await window.hlw.client.call('softmax_quiz', {seed: i, size: 2 + (i % 5)});
+            }
+        }""",
+            calls,
+        )
+        seconds = time.perf_counter() - started
+        after = renderer_pss_mb()
+        browser.close()
+    return {
+        "calls": calls,
+        "pss_before_mb": before,
+        "pss_after_mb": after,
+        "growth_mb": after - before,
+        "ms_per_call": seconds * 1000 / calls,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -119,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     figures.update(page_bytes(out))
     with serve_site(out, "/") as url:
         figures["browser"] = browser_runs(url + CHAPTER, options.runs)
+        figures["soak"] = soak(url + CHAPTER)
     options.json.parent.mkdir(parents=True, exist_ok=True)
     options.json.write_text(json.dumps(figures, indent=2))
     print(f"full build        {figures['full_build_s']:.2f} s")
@@ -132,6 +183,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{row['first_result_ms']:7.0f} ms   transferred: page {row['bytes_page'] / 1024:.0f}"
             f" KiB, runtime {row['bytes_runtime'] / 2**20:.1f} MiB   (median of {options.runs})"
         )
+    row = figures["soak"]
+    print(
+        f"soak   {row['calls']} kernel calls: tab memory (PSS) {row['pss_before_mb']:.0f} -> "
+        f"{row['pss_after_mb']:.0f} MB (growth {row['growth_mb']:+.1f} MB), "
+        f"{row['ms_per_call']:.1f} ms per call"
+    )
     return 0
 
 

@@ -54,6 +54,13 @@ def test_widgets_compute_live_in_pyodide(page: Page, chapter_url):
         ("NaN", "Please type a number"),
         ("1e309", "far too large"),
         ('"><img src=x onerror=alert(1)>', "Please type a number"),
+        ("<script>window.__pwned = 1</script>", "Please type a number"),
+        ("", "Type an answer first"),
+        ("9" * 10_000, "too long"),
+        ("👩🏽‍💻", "Please type a number"),
+        ("שלום", "Please type a number"),
+        ("\u0007\u001b[31m", "Please type a number"),
+        ("−0.66", "Not quite"),
     ],
 )
 def test_the_quiz_grades_what_the_reader_types(page: Page, chapter_url, typed, verdict):
@@ -64,6 +71,7 @@ def test_the_quiz_grades_what_the_reader_types(page: Page, chapter_url, typed, v
     quiz.locator("[data-action=check]").click()
     expect(quiz.locator("[data-feedback]")).to_contain_text(verdict)
     assert page.locator("img[src=x]").count() == 0
+    assert page.evaluate("window.__pwned") is None
 
 
 def test_every_attention_cell_is_graded_and_the_mask_recomputes(page: Page, chapter_url):
