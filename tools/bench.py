@@ -141,7 +141,8 @@ def soak(url: str, calls: int = 1000) -> dict[str, float]:
         page.evaluate(
             """async (n) => {
             for (let i = 0; i < n; i++) {
-              if (i % 2) await window.hlw.client.call('attention_by_hand', {seed: i, causal: i % 3 === 0});
+              const causal = i % 3 === 0;
+              if (i % 2) await window.hlw.client.call('attention_by_hand', {seed: i, causal});
               else await window.hlw.client.call('softmax_quiz', {seed: i, size: 2 + (i % 5)});
             }
         }""",

@@ -14,15 +14,36 @@ from hypothesis import strategies as st
 
 from pyodide_kernels.dispatch import call_json, kernel_table
 
-NASTY_TEXT = st.sampled_from([
-    "", "x" * 10_000, "👩🏽‍💻🇫🇷", "e\u0301\u0301\u0301", "שלום עולם", "\x00\x07\x1b[31m",
-    "<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "1e309", "NaN", "0,66", "2/3",
-])
-SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-(10**30), 10**30),
-                    st.floats(allow_nan=True, allow_infinity=True), NASTY_TEXT)
-VALUES = st.recursive(SCALARS, lambda inner: st.one_of(
-    st.lists(inner, max_size=6), st.dictionaries(st.text(max_size=5), inner, max_size=3)),
-    max_leaves=30)
+NASTY_TEXT = st.sampled_from(
+    [
+        "",
+        "x" * 10_000,
+        "👩🏽‍💻🇫🇷",
+        "e\u0301\u0301\u0301",
+        "שלום עולם",
+        "\x00\x07\x1b[31m",
+        "<script>alert(1)</script>",
+        '"><img src=x onerror=alert(1)>',
+        "1e309",
+        "NaN",
+        "0,66",
+        "2/3",
+    ]
+)
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**30), 10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    NASTY_TEXT,
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=6), st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=30,
+)
 
 
 def parameters(name: str) -> list[str]:
