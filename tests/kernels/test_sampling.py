@@ -1,0 +1,104 @@
+"""Sampling: seed 002's temperature, top-k and top-p tables, invariants, and reproducible draws."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pyodide_kernels.sampling import (
+    SEED_LOGITS,
+    beam_search,
+    beam_search_table,
+    decoding_table,
+    sample,
+    sampling_distribution,
+    top_p_keep,
+)
+
+SEED_TABLE = {  # seed 002, rounded as the seed prints them
+    "greedy (T = 0)": ([1.0, 0.0, 0.0, 0.0], ["on"]),
+    "T = 0.5": ([0.83, 0.11, 0.04, 0.02], ["on", "the", "mat", "in"]),
+    "T = 1": ([0.58, 0.21, 0.13, 0.08], ["on", "the", "mat", "in"]),
+    "T = 2": ([0.41, 0.25, 0.19, 0.15], ["on", "the", "mat", "in"]),
+    "top-k = 2": ([0.73, 0.27, 0.0, 0.0], ["on", "the"]),
+    "top-p = 0.7": ([0.73, 0.27, 0.0, 0.0], ["on", "the"]),
+    "top-p = 0.95": ([0.58, 0.21, 0.13, 0.08], ["on", "the", "mat", "in"]),
+}
+
+
+def test_seed_002_decoding_table():
+    rows = {row["name"]: row for row in decoding_table()["rows"]}
+    assert list(rows) == list(SEED_TABLE)
+    for name, (probs, kept) in SEED_TABLE.items():
+        assert np.round(rows[name]["probs"], 2).tolist() == probs, name
+        assert rows[name]["kept_tokens"] == kept, name
+
+
+def test_seed_002_intermediate_sums():
+    t05 = np.exp(np.array(SEED_LOGITS) / 0.5)
+    assert np.round(t05, 2).tolist() == [54.6, 7.39, 2.72, 1.0] and round(t05.sum(), 2) == 65.71
+    t2 = np.exp(np.array(SEED_LOGITS) / 2)
+    assert round(t2.sum(), 2) == 6.65
+
+
+logit_lists = st.lists(st.floats(-1e4, 1e4), min_size=1, max_size=40)
+
+
+@given(
+    logits=logit_lists,
+    temperature=st.one_of(st.just(0.0), st.floats(1e-6, 50)),
+    top_k=st.one_of(st.none(), st.integers(1, 100)),
+    top_p=st.one_of(st.none(), st.floats(0, 1)),
+)
+def test_distributions_are_finite_sum_to_one_and_live_on_the_kept_set(
+    logits, temperature, top_k, top_p
+):
+    result = sampling_distribution(logits, temperature, top_k, top_p)
+    probs, kept = result["probs"], result["kept"]
+    assert np.all(np.isfinite(probs)) and probs.sum() == pytest.approx(1.0)
+    assert set(np.flatnonzero(probs)) <= set(kept.tolist())
+    assert 1 <= len(kept) <= min(len(logits), top_k or len(logits))
+
+
+def test_top_p_edges():
+    probs = np.array([0.5, 0.3, 0.2])
+    assert top_p_keep(probs, 0.0).tolist() == [0]
+    assert top_p_keep(probs, 1.0).tolist() == [0, 1, 2]
+    assert top_p_keep(probs, 0.5).tolist() == [0]  # reaching p exactly is enough
+
+
+def test_draws_repeat_with_the_seed_and_follow_the_distribution():
+    a = sample(SEED_LOGITS, seed=3, draws=10000)
+    b = sample(SEED_LOGITS, seed=3, draws=10000)
+    assert a["draws"].tolist() == b["draws"].tolist()
+    assert np.allclose(a["counts"] / 10000, a["probs"], atol=0.02)
+    assert sample(SEED_LOGITS, temperature=0, seed=9)["draws"].tolist() == [0]
+    assert set(sample(SEED_LOGITS, top_k=2, seed=1, draws=500)["draws"].tolist()) <= {0, 1}
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        ({"logits": [1, 2], "temperature": -1}, "temperature: must be between"),
+        ({"logits": [1, 2], "top_k": -3}, "top_k: must be at least 1"),
+        ({"logits": [1, 2], "top_p": 1.5}, "top_p: must be between"),
+        ({"logits": [1, 2], "seed": -1}, "seed: must be at least 0"),
+    ],
+)
+def test_bad_settings_name_the_argument(args, reason):
+    with pytest.raises(ValueError, match=reason):
+        sample(**args)
+
+
+def test_beam_search_finds_a_better_sequence_than_greedy():
+    # After 0, token 1 is likelier (greedy takes it) but leads to a flat row; token 0 does not.
+    table = [[1.0, 1.2, -9.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
+    greedy = beam_search_table(table, start=0, width=1, steps=2)["best"]
+    best = beam_search_table(table, start=0, width=2, steps=2)
+    assert greedy == [0, 1, 0]
+    assert best["best"] == [0, 0, 1]
+    assert [len(step) for step in best["steps"]] == [2, 2]
+    history = beam_search(lambda seq: np.array([0.0, -1.0]), [5], width=2, steps=2)
+    assert history[-1][0][0] == [5, 0, 0]
