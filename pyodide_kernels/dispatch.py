@@ -28,6 +28,14 @@ MODULES: tuple[str, ...] = (
     "attention",
     "by_hand",
     "sampling",
+    "loss",
+    "embeddings",
+    "positional",
+    "multihead",
+    "norms",
+    "ffn",
+    "moe",
+    "costs",
 )
 
 
