@@ -27,6 +27,7 @@ MODULES: tuple[str, ...] = (
     "softmax",
     "attention",
     "by_hand",
+    "bpe",
     "sampling",
     "loss",
     "embeddings",
