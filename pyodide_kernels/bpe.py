@@ -42,8 +42,13 @@ def split_words(text: str) -> list[str]:
 Symbols = tuple[int, ...]
 
 
+def adjacent_pairs(word: Symbols | list[int]) -> list[tuple[int, int]]:
+    """Neighbouring symbol pairs. Example: ``adjacent_pairs((1, 2, 3))`` -> [(1, 2), (2, 3)]"""
+    return list(zip(word[:-1], word[1:], strict=True))
+
+
 def merge_word(word: Symbols, pair: tuple[int, int], new: int) -> Symbols:
-    """Replace every occurrence of ``pair`` in ``word``. Example: (1, 2, 1, 2), (1, 2), 9 -> (9, 9)"""
+    """Replace each ``pair`` in ``word`` by ``new``. Example: (1, 2, 1, 2), (1, 2), 9 -> (9, 9)"""
     out, i = [], 0
     while i < len(word):
         if i + 1 < len(word) and (word[i], word[i + 1]) == pair:
@@ -65,7 +70,7 @@ def learn_merges(
     where: defaultdict[tuple[int, int], set[int]] = defaultdict(set)
     first_seen: dict[tuple[int, int], int] = {}
     for index, word in enumerate(unique):
-        for pair in zip(word, word[1:]):
+        for pair in adjacent_pairs(word):
             pair_count[pair] += frequency[word]
             where[pair].add(index)
             first_seen.setdefault(pair, len(first_seen))
@@ -80,9 +85,9 @@ def learn_merges(
             old = unique[index]
             updated = merge_word(old, best, new)
             weight = frequency[old]
-            for pair in zip(old, old[1:]):
+            for pair in adjacent_pairs(old):
                 pair_count[pair] -= weight
-            for pair in zip(updated, updated[1:]):
+            for pair in adjacent_pairs(updated):
                 pair_count[pair] += weight
                 where[pair].add(index)
                 first_seen.setdefault(pair, len(first_seen))
@@ -96,7 +101,7 @@ def encode_word(word: Symbols, ranks: dict[tuple[int, int], int]) -> list[int]:
     """Apply learned merges to one word, earliest-learned first."""
     symbols = list(word)
     while len(symbols) > 1:
-        pairs = [(ranks.get(p, 1 << 62), i, p) for i, p in enumerate(zip(symbols, symbols[1:]))]
+        pairs = [(ranks.get(p, 1 << 62), i, p) for i, p in enumerate(adjacent_pairs(symbols))]
         rank, _, pair = min(pairs)
         if rank == 1 << 62:
             break
