@@ -28,6 +28,7 @@ MODULES: tuple[str, ...] = (
     "attention",
     "by_hand",
     "bpe",
+    "cl100k",
     "sampling",
     "loss",
     "embeddings",
