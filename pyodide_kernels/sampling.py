@@ -170,12 +170,12 @@ def sample(
     n = as_int(draws, "draws", 1, 10_000)
     probs, keep = filtered_distribution(x, t, k, p)
     rng = np.random.default_rng(as_seed(seed))
-    picked = rng.choice(probs.size, size=n, p=probs)
+    picked = rng.choice(probs.size, size=n, p=probs)  # subtle: int64, but wasm32 indexes with int32
     return {
         "draws": picked,
         "probs": probs,
         "kept": keep,
-        "counts": np.bincount(picked, minlength=probs.size),
+        "counts": np.bincount(picked.astype(np.intp), minlength=probs.size),
     }
 
 

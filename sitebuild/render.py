@@ -39,6 +39,7 @@ def make_environment(templates_dir: Path) -> Environment:
     env.filters["fixed"] = fixed
     env.filters["pick"] = pick
     env.filters["script_json"] = script_json
+    env.filters["visible"] = visible
     return env
 
 
@@ -53,6 +54,15 @@ def fixed(value: Any, digits: int = 2) -> str:
     if float(text) == 0:
         text = text.lstrip("-")
     return text.replace("-", "−")
+
+
+def visible(text: str) -> str:
+    """Whitespace made visible in a token, as the widgets draw it: '·' space, '↵' newline.
+
+    Example: ``visible(" the\n")`` -> '·the↵'
+    """
+    table = {" ": "·", "\n": "↵", "\r": "␍", "\t": "→"}
+    return "".join(table.get(c, c) for c in text)
 
 
 def pick(state: Any, path: str) -> Any:

@@ -18,10 +18,10 @@ def repo() -> Path:
 
 @pytest.fixture
 def site_tree(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
-    """Make a site source tree: the real templates, static and registry, plus ``files``."""
+    """Make a site source tree: the real templates, static, data and registry, plus ``files``."""
 
     def make(files: dict[str, str]) -> Path:
-        for name in ("templates", "static"):
+        for name in ("templates", "static", "data"):
             shutil.copytree(REPO / name, tmp_path / name)
         shutil.copy(REPO / "widgets.toml", tmp_path / "widgets.toml")
         (tmp_path / "content").mkdir(exist_ok=True)

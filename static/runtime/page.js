@@ -67,6 +67,7 @@ function makeContext(root, entry, saved) {
         context.args = args;
         context.state = state;
         applyState(root, state);
+        context.onState?.(state);
         context.onArgs?.(args);
         writeWidgetArgs(root.id, args, saved.args);
         root.dataset.live = "true";

@@ -9,11 +9,14 @@ from playwright.sync_api import Page
 
 PAGES = [
     "",
+    "tokenization.html",
     "attention-by-hand.html",
     "search.html",
     "404.html",
     "embed/softmax-quiz.html",
     "embed/attention-by-hand.html",
+    "embed/tokenizer-playground.html",
+    "embed/bpe-stepper.html",
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 

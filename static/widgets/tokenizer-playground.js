@@ -1,0 +1,50 @@
+/**
+ * Tokenizer playground: the reader's text, tokenized by cl100k_base in Python as they type.
+ * The token list changes length, so this widget draws it itself (with textContent only).
+ */
+
+/** Make whitespace visible in a token: "·" for a space, "↵" for a newline, "→" for a tab. */
+export function visible(text) {
+  return text.replace(/ /g, "·").replace(/\n/g, "↵").replace(/\r/g, "␍").replace(/\t/g, "→");
+}
+
+/** Draw the token chips for a result. */
+function drawTokens(list, state) {
+  const items = state.tokens.map((token, i) => {
+    const item = document.createElement("li");
+    item.className = "token";
+    item.title = `id ${state.ids[i]}`;
+    const text = document.createElement("span");
+    text.className = "token-text";
+    text.textContent = visible(token);
+    const id = document.createElement("span");
+    id.className = "token-id";
+    id.textContent = String(state.ids[i]);
+    item.append(text, id);
+    return item;
+  });
+  list.replaceChildren(...items);
+}
+
+/** @param {object} context see page.js makeContext */
+export function mount(context) {
+  const input = context.root.querySelector("[data-text]");
+  const list = context.root.querySelector("[data-tokens]");
+  drawTokens(list, context.state);
+  context.onState = (state) => drawTokens(list, state);
+  let timer = null;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      try {
+        await context.compute({ text: input.value });
+        context.say("");
+      } catch {
+        /* compute() said why; the previous tokens stay */
+      }
+    }, 120);
+  });
+  context.onArgs = (args) => {
+    if (input.value !== args.text) input.value = args.text;
+  };
+}

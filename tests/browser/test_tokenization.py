@@ -1,0 +1,77 @@
+"""The tokenization chapter's widgets, live in Pyodide, including hostile text."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from pyodide_kernels.dispatch import call
+
+from .conftest import wait_for_python
+
+PLAYGROUND = "figure[data-widget=tokenizer-playground]"
+STEPPER = "figure[data-widget=bpe-stepper]"
+
+
+@pytest.fixture
+def tokenization(page: Page, site_url) -> Page:
+    page.goto(site_url + "tokenization.html")
+    wait_for_python(page)
+    return page
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I like strawberry",
+        "",
+        "ab" * 5000,
+        "👩🏽‍💻 e\u0301 שלום עולם",
+        "\x00\x07\x1b[31m tabs\t\n",
+        "<script>window.__pwned = 1</script>",
+        '"><img src=x onerror="window.__pwned=1">',
+    ],
+)
+def test_the_playground_tokenizes_any_text_live(tokenization: Page, text):
+    widget = tokenization.locator(PLAYGROUND)
+    widget.locator("[data-text]").fill(text)
+    expected = call("cl100k_encode", {"text": text})
+    expect(widget.locator("[data-bind=count]")).to_have_text(str(expected["count"]), timeout=20_000)
+    assert widget.locator(".token").count() == expected["count"]
+    if expected["count"]:
+        ids = widget.locator(".token-id").all_inner_texts()
+        assert [int(i) for i in ids] == expected["ids"]
+    assert tokenization.evaluate("window.__pwned") is None
+    assert tokenization.locator("img[src=x]").count() == 0
+
+
+def test_too_much_text_gets_a_message_and_keeps_the_last_tokens(tokenization: Page):
+    widget = tokenization.locator(PLAYGROUND)
+    tokenization.evaluate("""() => { const box = document.querySelector('[data-text]');
+        box.removeAttribute('maxlength'); }""")
+    widget.locator("[data-text]").fill("x" * 100_001)
+    expect(widget.locator("[data-feedback]")).to_contain_text(
+        "at most 100,000 characters", timeout=20_000
+    )
+    expect(widget.locator("[data-bind=count]")).to_have_text("6")
+
+
+def test_the_stepper_retrains_with_the_slider_and_the_readers_words(tokenization: Page):
+    widget = tokenization.locator(STEPPER)
+    expect(widget.locator(".merge-list li")).to_have_count(3)
+    widget.locator("[data-merges]").fill("5")
+    expect(widget.locator(".merge-list li")).to_have_count(5, timeout=20_000)
+    widget.locator("[data-train]").fill("banana bandana")
+    expected = call(
+        "bpe_train",
+        {
+            "text": "banana bandana",
+            "num_merges": 5,
+            "mode": "char",
+            "encode": ["banana", "bandana"],
+        },
+    )
+    expect(widget.locator(".merge-list li").first).to_contain_text(
+        f"({expected['merges'][0]['pair'][0]}, {expected['merges'][0]['pair'][1]})", timeout=20_000
+    )
+    expect(widget.locator("[data-encoded] li")).to_have_count(2)
