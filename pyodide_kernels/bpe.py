@@ -35,7 +35,10 @@ MAX_TEXT = 200_000
 
 
 def split_words(text: str) -> list[str]:
-    """Pre-tokenize: ``split_words("Hi, you're 42!")`` -> ['Hi', ',', ' you', "'re", ' 42', '!']"""
+    """Pre-tokenize into words.
+
+    Example: ``split_words("Hi, you're 42!")`` -> ['Hi', ',', ' you', "'re", ' 42', '!']
+    """
     return WORD_PATTERN.findall(text)
 
 
@@ -63,7 +66,10 @@ def merge_word(word: Symbols, pair: tuple[int, int], new: int) -> Symbols:
 def learn_merges(
     words: list[Symbols], first_id: int, count: int
 ) -> list[tuple[tuple[int, int], int, int]]:
-    """The first ``count`` merges over ``words`` (repeats allowed): (pair, frequency, new id)."""
+    """The first ``count`` merges over ``words`` (repeats allowed): (pair, frequency, new id).
+
+    Example: ``learn_merges([(0, 1), (0, 1), (1, 0)], 2, 1)`` -> [((0, 1), 2, 2)]
+    """
     frequency = Counter(words)
     unique = list(dict.fromkeys(words))  # order of first appearance
     pair_count: Counter[tuple[int, int]] = Counter()
@@ -98,7 +104,10 @@ def learn_merges(
 
 
 def encode_word(word: Symbols, ranks: dict[tuple[int, int], int]) -> list[int]:
-    """Apply learned merges to one word, earliest-learned first."""
+    """Apply learned merges to one word, earliest-learned first.
+
+    Example: ``encode_word((0, 1, 2), {(0, 1): 3, (3, 2): 4})`` -> [4]
+    """
     symbols = list(word)
     while len(symbols) > 1:
         pairs = [(ranks.get(p, 1 << 62), i, p) for i, p in enumerate(adjacent_pairs(symbols))]
@@ -152,7 +161,7 @@ class Tokenizer:
 
 
 def check_text(text: Any, name: str = "text") -> str:
-    """A string within the size limit."""
+    """A string within the size limit. Example: ``check_text(42)`` raises ValueError("text: …")"""
     if not isinstance(text, str):
         raise ValueError(f"{name}: expected text")
     if len(text) > MAX_TEXT:

@@ -20,6 +20,9 @@ Special tokens such as <|endoftext|> are encoded as plain text (tiktoken's encod
 Letters and digits follow Python's ``unicodedata`` (Unicode 14 in CPython 3.11, 15 in Pyodide):
 characters newer than that may be classed differently from tiktoken.
 
+References: OpenAI's tiktoken (cl100k_base definition and merge algorithm).
+Leaves out: special tokens, other encodings (o200k_base, r50k_base).
+
 Example: ``cl100k_encode("Cause the light was on.")["ids"]`` -> [62012, 279, 3177, 574, 389, 13]
 """
 
@@ -57,7 +60,7 @@ def char_class(c: str) -> str:
 
 
 def contraction_at(text: str, i: int) -> int:
-    """Length of a contraction starting at i, or 0."""
+    """Length of a contraction starting at i, or 0. Example: ``contraction_at("I'll", 1)`` -> 3"""
     if text[i] != "'" or i + 1 >= len(text):
         return 0
     nxt = text[i + 1]
@@ -69,14 +72,20 @@ def contraction_at(text: str, i: int) -> int:
 
 
 def run_end(text: str, i: int, kind: str) -> int:
-    """First index at or after i whose character is not of class ``kind``."""
+    """First index at or after i whose character is not of class ``kind``.
+
+    Example: ``run_end("abc1", 0, "L")`` -> 3
+    """
     while i < len(text) and char_class(text[i]) == kind:
         i += 1
     return i
 
 
 def next_piece(text: str, i: int) -> int:
-    """End of the piece that starts at i (tiktoken's alternation, tried in order)."""
+    """End of the piece that starts at i (tiktoken's alternation, tried in order).
+
+    Example: ``next_piece("a  b", 1)`` -> 2 (one space; the other goes with "b")
+    """
     n, here = len(text), char_class(text[i])
     length = contraction_at(text, i)
     if length:
@@ -153,7 +162,10 @@ def byte_pair_merge(piece: bytes, ranks: dict[bytes, int]) -> list[int]:
 
 
 def encode(text: str) -> list[int]:
-    """Token ids of ``text``, identical to tiktoken's ``encode_ordinary``."""
+    """Token ids of ``text``, identical to tiktoken's ``encode_ordinary``.
+
+    Example: ``encode(" the")`` -> [279]
+    """
     ranks = load_ranks()
     cache: dict[str, list[int]] = {}
     ids: list[int] = []
@@ -165,11 +177,15 @@ def encode(text: str) -> list[int]:
 
 
 def show(token: bytes) -> str:
-    """A token as text; bytes that are not whole UTF-8 characters appear as \\xNN."""
+    """A token as text; bytes that are not whole UTF-8 characters appear as \\xNN.
+
+    Example: ``show(b"\\xe2\\x80")`` -> '\\\\xe2\\\\x80'
+    """
     return token.decode("utf-8", errors="backslashreplace")
 
 
 def check_text(text: Any) -> str:
+    """Text within the size limit. Example: ``check_text(None)`` raises ValueError("text: …")"""
     if not isinstance(text, str):
         raise ValueError("text: expected a string of text")
     if len(text) > MAX_CHARS:

@@ -28,7 +28,10 @@ def embedding_lookup(table: Any, ids: Any) -> dict[str, Any]:
 
 
 def cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Cosine similarity of every row of a with every row of b; zero vectors give 0."""
+    """Cosine similarity of every row of a with every row of b; zero vectors give 0.
+
+    Example: ``cosine_matrix(np.eye(2), np.eye(2))`` -> [[1, 0], [0, 1]]
+    """
     na = np.linalg.norm(a, axis=-1, keepdims=True)
     nb = np.linalg.norm(b, axis=-1, keepdims=True)
     return (a @ b.T) / np.maximum(na * nb.T, np.finfo(a.dtype).tiny)

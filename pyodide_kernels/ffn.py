@@ -54,13 +54,19 @@ def mlp(
     b2: np.ndarray,
     approximate: bool = True,
 ) -> np.ndarray:
-    """GPT-2's MLP on rows of x: (T, d) -> (T, 4d) -> (T, d)."""
+    """GPT-2's MLP on rows of x: (T, d) -> (T, 4d) -> (T, d).
+
+    Example: with zero weights and biases b2, every row of the output is b2.
+    """
     hidden = x @ w1 + b1  # (T, 4d)
     return (gelu_tanh(hidden) if approximate else gelu(hidden)) @ w2 + b2  # (T, d)
 
 
 def swiglu(x: np.ndarray, w_gate: np.ndarray, w_up: np.ndarray, w_down: np.ndarray) -> np.ndarray:
-    """Llama's gated MLP on rows of x: (T, d) -> (T, h) -> (T, d)."""
+    """Llama's gated MLP on rows of x: (T, d) -> (T, h) -> (T, d).
+
+    Example: a zero gate weight gives silu(0) = 0, so the output is all zeros.
+    """
     return (silu(x @ w_gate) * (x @ w_up)) @ w_down
 
 

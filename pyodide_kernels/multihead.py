@@ -29,7 +29,10 @@ def split_heads(x: np.ndarray, n_head: int) -> np.ndarray:
 
 
 def merge_heads(x: np.ndarray) -> np.ndarray:
-    """(n_head, T, hs) -> (T, n_head·hs), the inverse of split_heads."""
+    """(n_head, T, hs) -> (T, n_head·hs), the inverse of split_heads.
+
+    Example: shape (2, 4, 4) -> (4, 8)
+    """
     n_head, t, hs = x.shape
     return x.transpose(1, 0, 2).reshape(t, n_head * hs)  # (T, d)
 
@@ -45,7 +48,10 @@ def attend(
     causal: bool = True,
 ) -> dict[str, np.ndarray]:
     """Multi-head (or grouped-query) self-attention of rows x (T, d). Returns the output
-    (T, d), every head's weights (n_head, T, T) and the merged heads before W_O."""
+    (T, d), every head's weights (n_head, T, T) and the merged heads before W_O.
+
+    Example: with one token, every head's weights are [[1.0]] and output = x W_v W_o.
+    """
     q = split_heads(x @ w_q, n_head)  # (nh, T, hs)
     k = split_heads(x @ w_k, n_kv_head)  # (nkv, T, hs)
     v = split_heads(x @ w_v, n_kv_head)  # (nkv, T, hs)

@@ -44,7 +44,10 @@ def sinusoidal_table(positions: Any = 64, d: Any = 32) -> dict[str, Any]:
 
 
 def rope(x: np.ndarray, positions: np.ndarray, base: float = 10000.0) -> np.ndarray:
-    """Rotate adjacent pairs of the last axis of x (T, d) by position · θ_i."""
+    """Rotate adjacent pairs of the last axis of x (T, d) by position · θ_i.
+
+    Example: ``rope(np.array([[1.0, 0.0]]), np.array([np.pi / 2]))`` -> [[0, 1]]
+    """
     d = x.shape[-1]
     theta = base ** (-np.arange(0, d, 2) / d)  # (d/2,)
     angles = positions[:, None] * theta[None, :]  # (T, d/2)

@@ -74,7 +74,10 @@ def renormalise(probs: np.ndarray, keep: np.ndarray) -> np.ndarray:
 def filtered_distribution(
     logits: np.ndarray, temperature: float, top_k: int | None, top_p: float | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(final probabilities, kept indices) after temperature -> top-k -> top-p."""
+    """(final probabilities, kept indices) after temperature -> top-k -> top-p.
+
+    Example: ``filtered_distribution(np.array([2.0, 1.0]), 0.0, None, None)`` -> ([1, 0], [0])
+    """
     probs = with_temperature(logits, temperature)
     keep = np.flatnonzero(probs > 0)  # greedy keeps one token; underflowed ones cannot be drawn
     if top_k is not None:
@@ -89,7 +92,10 @@ def filtered_distribution(
 def check_settings(
     temperature: Any, top_k: Any, top_p: Any
 ) -> tuple[float, int | None, float | None]:
-    """Validated (temperature, top_k, top_p); None means "not applied"."""
+    """Validated (temperature, top_k, top_p); None means "not applied".
+
+    Example: ``check_settings(1, 0, None)`` -> (1.0, None, None)
+    """
     t = as_number(temperature, "temperature", 0.0, 100.0)
     k = None if top_k in (None, 0) else as_int(top_k, "top_k", 1)
     p = None if top_p is None else as_number(top_p, "top_p", 0.0, 1.0)
