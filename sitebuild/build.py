@@ -23,6 +23,7 @@ from .blocks import Block
 from .chapters import Chapter, gather_chapters
 from .errors import BuildError
 from .links import check_links
+from .palette import VIRIDIS
 from .registry import Widget, load_registry
 from .render import PageBlocks, make_environment, render_markdown
 from .search import index_site
@@ -102,6 +103,7 @@ def page_config(
         "runtimeTimeoutMs": RUNTIME_TIMEOUT_S * 1000,
         "callTimeoutMs": CALL_TIMEOUT_S * 1000,
         "widgets": {name: w.browser_entry() for name, w in registry.items()},
+        "palette": VIRIDIS,
     }
 
 

@@ -21,6 +21,7 @@ from pyodide_kernels.dispatch import call
 
 from .blocks import Block, BlockExtension
 from .math import MathExtension
+from .palette import heat_style
 from .registry import Widget, initial_state, resolve_params
 
 EXERCISE_FIELDS = {"question", "kernel", "args", "answer", "tolerance", "hint", "unit"}
@@ -40,6 +41,7 @@ def make_environment(templates_dir: Path) -> Environment:
     env.filters["pick"] = pick
     env.filters["script_json"] = script_json
     env.filters["visible"] = visible
+    env.filters["heat_style"] = heat_style
     return env
 
 

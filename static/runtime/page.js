@@ -9,6 +9,7 @@ import { judge } from "./answers.js";
 import { setupEmbedChild, fillEmbedCodes } from "./embed.js";
 import { chapterScore, loadProgress, resetProgress, saveAnswer } from "./progress.js";
 import { readWidgetArgs, writeWidgetArgs } from "./permalink.js";
+import { exportFromButton, paintHeat } from "./heatmap.js";
 
 const config = JSON.parse(document.getElementById("hlw-config").textContent);
 const client = new KernelClient(config, new URL("./kernel-worker.js", import.meta.url));
@@ -67,6 +68,7 @@ function makeContext(root, entry, saved) {
         context.args = args;
         context.state = state;
         applyState(root, state);
+        paintHeat(root, state, config.palette);
         context.onState?.(state);
         context.onArgs?.(args);
         writeWidgetArgs(root.id, args, saved.args);
@@ -95,6 +97,8 @@ function wireCommonActions(context) {
       context.say("These are the kernel's answers.", "info");
     } else if (action === "retry") {
       client.retry().catch(() => {});
+    } else if (action === "export-csv" || action === "export-png") {
+      exportFromButton(event.target.closest("[data-action]"), context.state, config.palette);
     }
   });
   context.root.addEventListener("keydown", (event) => {

@@ -99,3 +99,46 @@ def test_a_375px_screen_has_no_horizontal_page_scroll(page: Page, site_url, chap
 def test_unknown_pages_get_the_404_page_content(page: Page, site_url):
     page.goto(f"{site_url}404.html")
     expect(page.locator("h1")).to_have_text("This page does not exist")
+
+
+def test_heatmap_colours_match_the_build_and_follow_live_results(page: Page, chapter_url):
+    from sitebuild.palette import heat_colour, heat_style
+
+    page.goto(chapter_url)
+    values = [0, 0.05, 0.27, 0.5, 0.731, 0.999, 1, 1.5, -1]
+    in_browser = page.evaluate(
+        """async (values) => {
+        const { heatColour } = await import(document.querySelector('script[src$="page.js"]')
+            .src.replace('page.js', 'heatmap.js'));
+        const palette = JSON.parse(document.getElementById('hlw-config').textContent).palette;
+        return values.map((v) => heatColour(palette, v));
+    }""",
+        values,
+    )
+    assert in_browser == [heat_colour(v) for v in values]
+    cell = page.locator(f"{HAND} [data-heat='dryrun.weights.0.1']")
+    assert heat_style(0.274068619061197).split(";")[0].split(":")[1] in cell.get_attribute("style")
+    wait_for_python(page)
+    page.locator(f"{HAND} [data-action=causal]").check()
+    expect(cell).to_have_text("0.00", timeout=20_000)
+    expect(cell).to_have_css("background-color", "rgb(68, 1, 84)")
+
+
+def test_heatmaps_export_as_csv_and_png(page: Page, chapter_url, tmp_path):
+    page.goto(chapter_url)
+    expect(page.locator(HAND)).to_have_attribute("data-mounted", "true")
+    with page.expect_download() as csv_download:
+        page.locator(f"{HAND} [data-action=export-csv]").click()
+    csv_path = tmp_path / "weights.csv"
+    csv_download.value.save_as(csv_path)
+    lines = csv_path.read_text().splitlines()
+    assert lines[0] == '"","The","cat","sat"'
+    first = [float(x) for x in lines[1].split(",")[1:]]
+    expected = call("attention_by_hand", {})["dryrun"]["weights"][0]
+    assert first == expected
+    with page.expect_download() as png_download:
+        page.locator(f"{HAND} [data-action=export-png]").click()
+    png_path = tmp_path / "weights.png"
+    png_download.value.save_as(png_path)
+    assert png_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert csv_download.value.suggested_filename == "attention-weights.csv"
