@@ -144,9 +144,14 @@ function mountExercise(section) {
     showChapterProgress();
   };
   const saved = loadProgress()[key];
-  if (saved) {
+  if (saved?.answer !== undefined) {
     input.value = saved.answer;
     show(judge(saved.answer, Number(section.dataset.answerValue), Number(section.dataset.tolerance)));
+  }
+  const hint = section.querySelector("[data-hint]");
+  if (hint) {
+    hint.open = Boolean(saved?.hinted);
+    hint.addEventListener("toggle", () => { if (hint.open) saveAnswer(key, { hinted: true }); });
   }
   section.querySelector("[data-action=check-exercise]").addEventListener("click", check);
   input.addEventListener("keydown", (event) => { if (event.key === "Enter") check(); });

@@ -16,13 +16,13 @@ export function loadProgress() {
 }
 
 /**
- * Remember one exercise's answer.
+ * Remember something about one exercise (its answer, whether it was right, a hint opened).
  * @param {string} key "chapter#exercise"
- * @param {{answer: string, correct: boolean}} record
+ * @param {{answer?: string, correct?: boolean, hinted?: boolean}} record merged into what is kept
  */
 export function saveAnswer(key, record) {
   const progress = loadProgress();
-  progress[key] = record;
+  progress[key] = { ...progress[key], ...record };
   try {
     localStorage.setItem(KEY, JSON.stringify(progress));
   } catch {
