@@ -3,7 +3,9 @@
 Reports: full build and no-change rebuild time; bytes per page (HTML + CSS + JS) and the Python
 runtime separately, as transferred; and in headless Chromium, the median of N runs of the time to
 a readable page (first contentful paint) and to the first kernel result, cold (fresh profile) and
-on a repeat visit (same profile, warm HTTP and code caches).
+on a repeat visit (same profile, warm HTTP and code caches), for the plain and the byte-compiled
+runtime side by side; the wait at a click 2 s after load; the tab's memory; and a soak of 1000
+kernel calls on one page.
 
 Usage: python tools/bench.py [--runs 3] [--json bench-results/bench.json]
 """
@@ -64,9 +66,22 @@ def page_bytes(site: Path) -> dict[str, int]:
     return {"pages_html_css_js": pages, "runtime_on_disk": runtime}
 
 
-def visit(context, url: str) -> dict[str, float]:  # noqa: ANN001
+def use_plain_runtime(page) -> None:  # noqa: ANN001
+    """Serve pages whose config asks for the plain (not byte-compiled) Python files."""
+
+    def handle(route):  # noqa: ANN001, ANN202
+        response = route.fetch()
+        body = response.text().replace('"pyodideCompiled":true', '"pyodideCompiled":false')
+        route.fulfill(response=response, body=body)
+
+    page.route("**/*.html", handle)
+
+
+def visit(context, url: str, plain: bool) -> dict[str, float]:  # noqa: ANN001
     """Load a page; time to first contentful paint and to the first kernel result."""
     page = context.new_page()
+    if plain:
+        use_plain_runtime(page)
     transferred = {"runtime": 0, "page": 0}
 
     def count(response):  # noqa: ANN001, ANN202
@@ -91,22 +106,46 @@ def visit(context, url: str) -> dict[str, float]:  # noqa: ANN001
     }
 
 
+def click_wait(context, url: str) -> dict[str, float]:  # noqa: ANN001
+    """A reader who clicks 2 s after the page loaded: how long the answer takes, and the tab's
+    memory once Python is up."""
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_function("() => document.documentElement.dataset.hlwReady === 'true'")
+    page.wait_for_timeout(2000)
+    waited = page.evaluate("""async () => {
+        const started = performance.now();
+        await window.hlw.client.call('softmax', {logits: [2, 1, 0.1]});
+        return performance.now() - started;
+    }""")
+    memory = renderer_pss_mb()
+    page.close()
+    return {"click_wait_ms": waited, "tab_pss_mb": memory}
+
+
 def browser_runs(url: str, runs: int) -> dict[str, dict[str, float]]:
-    """Median figures over ``runs`` fresh profiles: cold visit, then a repeat visit."""
+    """Median figures over ``runs`` fresh profiles, for the plain and the byte-compiled runtime:
+    a cold visit, then a repeat visit; and the wait at a click 2 s after load."""
     from playwright.sync_api import sync_playwright
 
-    cold, repeat = [], []
+    rows: dict[str, list[dict[str, float]]] = {}
     with sync_playwright() as p:
         for _ in range(runs):
-            with tempfile.TemporaryDirectory() as profile:
-                context = p.chromium.launch_persistent_context(
-                    profile, executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True
-                )
-                cold.append(visit(context, url))
-                repeat.append(visit(context, url))
-                context.close()
-    median = lambda rows: {k: statistics.median(r[k] for r in rows) for k in rows[0]}  # noqa: E731
-    return {"cold": median(cold), "repeat": median(repeat)}
+            for plain in (True, False):
+                kind = "plain" if plain else "compiled"
+                with tempfile.TemporaryDirectory() as profile:
+                    context = p.chromium.launch_persistent_context(
+                        profile, executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True
+                    )
+                    rows.setdefault(f"{kind} cold", []).append(visit(context, url, plain))
+                    rows.setdefault(f"{kind} repeat", []).append(visit(context, url, plain))
+                    if not plain:
+                        rows.setdefault("click 2 s after load", []).append(click_wait(context, url))
+                    context.close()
+    return {
+        kind: {k: statistics.median(r[k] for r in values) for k in values[0]}
+        for kind, values in rows.items()
+    }
 
 
 def renderer_pss_mb() -> float:
@@ -179,11 +218,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"page {page:<32} {size / 1024:8.1f} KiB (HTML+CSS+JS)")
     print(f"runtime on disk   {figures['runtime_on_disk'] / 2**20:.1f} MiB")
     for kind, row in figures["browser"].items():  # type: ignore[union-attr]
+        if "click_wait_ms" in row:
+            print(
+                f"{kind:<20} waited {row['click_wait_ms']:6.0f} ms   tab memory (PSS) "
+                f"{row['tab_pss_mb']:.0f} MB"
+            )
+            continue
         print(
-            f"{kind:<6} readable {row['readable_ms']:7.0f} ms   first kernel result "
-            f"{row['first_result_ms']:7.0f} ms   transferred: page {row['bytes_page'] / 1024:.0f}"
-            f" KiB, runtime {row['bytes_runtime'] / 2**20:.1f} MiB   (median of {options.runs})"
+            f"{kind:<20} readable {row['readable_ms']:5.0f} ms   first kernel result "
+            f"{row['first_result_ms']:6.0f} ms   transferred: page {row['bytes_page'] / 1024:.0f}"
+            f" KiB, runtime {row['bytes_runtime'] / 2**20:.1f} MiB"
         )
+    print(f"(medians of {options.runs} runs, headless Chromium, this machine)")
     row = figures["soak"]
     print(
         f"soak   {row['calls']} kernel calls: tab memory (PSS) {row['pss_before_mb']:.0f} -> "
