@@ -39,11 +39,22 @@ def git_revision() -> str:
         return "unknown"
 
 
+def cpu_name() -> str:
+    """The processor's model name from /proc/cpuinfo, else what platform knows."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "cpu"
+
+
 def trace_metadata(kind: str, device: str, dtype: str, seed: int, **extra: Any) -> dict[str, Any]:
     """The header of a trace file."""
     import torch
 
-    name = torch.cuda.get_device_name(0) if device == "cuda" else platform.processor() or "cpu"
+    name = torch.cuda.get_device_name(0) if device == "cuda" else cpu_name()
     return {
         "schema": SCHEMA_VERSION,
         "kind": kind,
