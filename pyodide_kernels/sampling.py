@@ -20,7 +20,13 @@ import numpy as np
 from ._validate import as_int, as_number, as_seed, as_vector
 from .softmax import stable_softmax
 
-__kernels__ = ("sampling_distribution", "decoding_table", "sample", "beam_search_table")
+__kernels__ = (
+    "sampling_distribution",
+    "decoding_table",
+    "sample",
+    "beam_search_table",
+    "decoding_comparator",
+)
 
 #: Seed 002's four candidate tokens after "The cat sat", with their logits.
 SEED_TOKENS = ("on", "the", "mat", "in")
@@ -231,3 +237,21 @@ def beam_search_table(table: Any, start: Any = 0, width: Any = 2, steps: Any = 3
         "steps": [[{"tokens": s, "log_prob": v} for s, v in beams] for beams in history],
         "best": history[-1][0][0],
     }
+
+
+def decoding_comparator(
+    logits: Any = SEED_LOGITS, tokens: Any = SEED_TOKENS, temperature: Any = 1.0,
+    top_k: Any = 0, top_p: Any = 1.0, seed: Any = 0, draws: Any = 20,
+) -> dict[str, Any]:
+    """Seed 002's table of strategies, plus the reader's own settings and seeded draws from them.
+
+    ``top_k = 0`` and ``top_p = 1`` mean "off". Example: ``decoding_comparator(temperature=0)
+    ["draws"]["counts"]`` -> [20, 0, 0, 0] (greedy always picks "on")
+    """
+    table = decoding_table(logits, tokens)
+    mine = sampling_distribution(logits, temperature, top_k or None, top_p)
+    drawn = sample(logits, temperature, top_k or None, top_p, seed, draws)
+    labels = table["tokens"]
+    return {**table, "mine": {**mine, "kept_tokens": [labels[i] for i in mine["kept"]]},
+            "draws": {"tokens": [labels[i] for i in drawn["draws"]], "counts": drawn["counts"],
+                      "seed": as_seed(seed)}}

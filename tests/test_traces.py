@@ -8,8 +8,17 @@ from pathlib import Path
 import pytest
 
 TRACES = sorted((Path(__file__).resolve().parent.parent / "traces").glob("*.json"))
-META_FIELDS = {"schema", "kind", "device", "device_name", "dtype", "torch", "seed", "date",
-               "git_revision"}
+META_FIELDS = {
+    "schema",
+    "kind",
+    "device",
+    "device_name",
+    "dtype",
+    "torch",
+    "seed",
+    "date",
+    "git_revision",
+}
 
 
 def test_there_are_traces():
@@ -24,8 +33,9 @@ def test_trace_metadata(path):
     assert meta["git_revision"] != "unknown"
 
 
-@pytest.mark.parametrize("path", [p for p in TRACES if p.name.startswith("matmul")],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [p for p in TRACES if p.name.startswith("matmul")], ids=lambda p: p.name
+)
 def test_matmul_rows_are_consistent(path):
     rows = json.loads(path.read_text())["rows"]
     assert {row["n"] for row in rows} >= {64, 256, 1024}

@@ -40,6 +40,7 @@ EXAMPLES: dict[str, tuple[dict, list[str]]] = {
     "cl100k_encode": ({"text": "Emoji 👩🏽‍💻, RTL שלום, digits 1234567\n  code: {x}"}, CL100K),
     "cosine_similarity": ({"a": [1, 2, 3], "b": [3, 2, 1]}, []),
     "cross_entropy": ({"logits": [[2, 1, 0.1], [0, 3, 1]], "targets": [0, 1]}, []),
+    "decoding_comparator": ({"temperature": 1.3, "top_k": 3, "top_p": 0.9, "seed": 8}, []),
     "decoding_table": ({}, []),
     "dot_product": ({"q": [1.5, -0.5, 2.0], "k": [0.8, 1.2, -1.0]}, []),
     "embedding_lookup": ({"table": [[1, 0], [0, 1], [1, 1]], "ids": [2, 0]}, []),
