@@ -4,7 +4,11 @@ model of a matrix product done row by row (a CPU core) or many rows at once (a G
 Work counts multiply-adds (1 MAC = 2 FLOPs) of the attention projections and scores only, per
 layer, for a model of width d: projecting one token to q, k, v costs 3d² MACs; scoring a query
 against t keys and mixing t values costs 2·t·d. Without a cache, step n recomputes all n tokens;
-with a cache, it computes only the newest token and reads the stored K and V.
+with a cache, it computes only the newest token and reads the stored K and V. Prefill (the
+prompt, processed once) costs the same either way; cumulative totals include it.
+
+Memory: the cache holds 2 (K and V) × layers × d numbers per token. Without a cache nothing is
+kept between steps, but each step rebuilds K and V for the whole sequence, one layer at a time.
 
 Leaves out: the MLP and output layer (the same with or without a cache), memory bandwidth.
 """
@@ -23,7 +27,8 @@ __kernels__ = ("kv_cache_costs", "matmul_schedule")
 def kv_cache_costs(
     prompt: Any = 8, new_tokens: Any = 8, d: Any = 128, layers: Any = 4, bytes_per_number: Any = 4
 ) -> dict[str, Any]:
-    """Per decode step: MACs without and with a cache, cumulative totals, and cache bytes.
+    """Per decode step: MACs without and with a cache, running totals (prefill included), the
+    bytes the cache holds, and the K/V bytes one layer rebuilds per step without a cache.
 
     Example: ``kv_cache_costs(1, 2, 1, 1)["with_cache"]`` -> [7, 9] MACs for steps of length 2, 3
     """
@@ -42,10 +47,14 @@ def kv_cache_costs(
         "lengths": lengths,
         "without_cache": without,
         "with_cache": with_cache,
+        "cumulative_without": prefill + np.cumsum(without),
+        "cumulative_with": prefill + np.cumsum(with_cache),
         "total_without": int(prefill + without.sum()),
         "total_with": int(prefill + with_cache.sum()),
         "prefill": int(prefill),
         "cache_bytes": 2 * depth * width * lengths * size,
+        "rebuilt_bytes_without": 2 * width * lengths * size,
+        "unit": "multiply-adds (1 MAC = 2 FLOPs)",
     }
 
 

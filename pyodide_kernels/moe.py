@@ -29,6 +29,22 @@ def route(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     return experts, chosen / chosen.sum(axis=-1, keepdims=True)
 
 
+def mix_experts(
+    x: np.ndarray, chosen: np.ndarray, weights: np.ndarray, w_experts: np.ndarray
+) -> np.ndarray:
+    """Each token's output: the gate-weighted sum of its chosen experts' outputs (x W_e).
+
+    ``x`` (T, d), ``chosen`` and ``weights`` (T, k), ``w_experts`` (E, d, d). Only chosen experts
+    run, which is the point of a mixture. Example: one expert with weight 1 gives x W_0.
+    """
+    output = np.zeros((x.shape[0], w_experts.shape[2]), dtype=x.dtype)  # (T, d)
+    for slot in range(chosen.shape[1]):
+        for e in np.unique(chosen[:, slot]):
+            rows = chosen[:, slot] == e  # tokens that send this slot to expert e
+            output[rows] += weights[rows, slot, None] * (x[rows] @ w_experts[e])
+    return output
+
+
 def moe_route(
     tokens: Any = 8, experts: Any = 4, k: Any = 2, d: Any = 8, seed: Any = 0, scores: Any = None
 ) -> dict[str, Any]:
@@ -47,12 +63,12 @@ def moe_route(
         raise ValueError(f"scores: expected {n_expert} columns, one per expert")
     chosen, weights = route(gate_scores, top)
     w_experts = rng.normal(size=(n_expert, width, width)) / np.sqrt(width)
-    output = np.zeros((gate_scores.shape[0], width))
-    if scores is None:
-        for slot in range(top):
-            for e in range(n_expert):
-                rows = chosen[:, slot] == e
-                output[rows] += weights[rows, slot, None] * (x[rows] @ w_experts[e])
+    # given scores stand for tokens the page does not show, so there is no output to mix
+    output = (
+        mix_experts(x, chosen, weights, w_experts)
+        if scores is None
+        else np.zeros((gate_scores.shape[0], width))
+    )
     return {
         "experts": chosen,
         "weights": weights,

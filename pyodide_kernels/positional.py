@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from ._validate import as_int, as_number, as_vector
+from ._validate import as_int, as_matrix, as_number, as_vector
 
-__kernels__ = ("sinusoidal_table", "rope_rotation", "rope_relative")
+__kernels__ = ("sinusoidal_table", "learned_positions", "rope_rotation", "rope_relative")
 
 
 def sinusoidal(positions: int, d: int) -> np.ndarray:
@@ -41,6 +41,21 @@ def sinusoidal_table(positions: Any = 64, d: Any = 32) -> dict[str, Any]:
         raise ValueError("d: must be even (dimensions come in sin/cos pairs)")
     wavelengths = 2 * np.pi * 10000 ** (np.arange(0, dim, 2) / dim)
     return {"table": sinusoidal(p, dim), "wavelengths": wavelengths}
+
+
+def learned_positions(table: Any, token_vectors: Any) -> dict[str, Any]:
+    """GPT-2's learned positions: row t of a trained (block_size, d) table is added to token t.
+
+    Example: ``learned_positions([[0, 1], [1, 0]], [[5, 5], [5, 5]])["sum"]`` -> [[5, 6], [6, 5]]
+    """
+    e = as_matrix(table, "table")  # (P, d)
+    x = as_matrix(token_vectors, "token_vectors")  # (T, d)
+    if x.shape[1] != e.shape[1]:
+        raise ValueError(f"token_vectors: rows need {e.shape[1]} values, like the table's")
+    if x.shape[0] > e.shape[0]:
+        raise ValueError(f"token_vectors: at most {e.shape[0]} tokens, the table's length")
+    positions = np.arange(x.shape[0])
+    return {"positions": positions, "position_vectors": e[positions], "sum": x + e[positions]}
 
 
 def rope(x: np.ndarray, positions: np.ndarray, base: float = 10000.0) -> np.ndarray:
