@@ -87,7 +87,8 @@ def filtered_distribution(
     probs = with_temperature(logits, temperature)
     keep = np.flatnonzero(probs > 0)  # greedy keeps one token; underflowed ones cannot be drawn
     if top_k is not None:
-        keep = top_k_keep(probs, top_k)
+        top = top_k_keep(probs, top_k)
+        keep = top[probs[top] > 0]  # greedy with top-k still keeps only the argmax
     if top_p is not None:
         nucleus = top_p_keep(renormalise(probs, keep), top_p)
         keep = np.array([i for i in nucleus if i in set(keep.tolist())], dtype=int)
@@ -240,8 +241,13 @@ def beam_search_table(table: Any, start: Any = 0, width: Any = 2, steps: Any = 3
 
 
 def decoding_comparator(
-    logits: Any = SEED_LOGITS, tokens: Any = SEED_TOKENS, temperature: Any = 1.0,
-    top_k: Any = 0, top_p: Any = 1.0, seed: Any = 0, draws: Any = 20,
+    logits: Any = SEED_LOGITS,
+    tokens: Any = SEED_TOKENS,
+    temperature: Any = 1.0,
+    top_k: Any = 0,
+    top_p: Any = 1.0,
+    seed: Any = 0,
+    draws: Any = 20,
 ) -> dict[str, Any]:
     """Seed 002's table of strategies, plus the reader's own settings and seeded draws from them.
 
@@ -252,6 +258,12 @@ def decoding_comparator(
     mine = sampling_distribution(logits, temperature, top_k or None, top_p)
     drawn = sample(logits, temperature, top_k or None, top_p, seed, draws)
     labels = table["tokens"]
-    return {**table, "mine": {**mine, "kept_tokens": [labels[i] for i in mine["kept"]]},
-            "draws": {"tokens": [labels[i] for i in drawn["draws"]], "counts": drawn["counts"],
-                      "seed": as_seed(seed)}}
+    return {
+        **table,
+        "mine": {**mine, "kept_tokens": [labels[i] for i in mine["kept"]]},
+        "draws": {
+            "tokens": [labels[i] for i in drawn["draws"]],
+            "counts": drawn["counts"],
+            "seed": as_seed(seed),
+        },
+    }

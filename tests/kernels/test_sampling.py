@@ -102,3 +102,10 @@ def test_beam_search_finds_a_better_sequence_than_greedy():
     assert [len(step) for step in best["steps"]] == [2, 2]
     history = beam_search(lambda seq: np.array([0.0, -1.0]), [5], width=2, steps=2)
     assert history[-1][0][0] == [5, 0, 0]
+
+
+@pytest.mark.parametrize(("top_k", "top_p"), [(2, None), (None, 0.9), (3, 0.5)])
+def test_greedy_keeps_only_the_argmax_whatever_the_filters(top_k, top_p):
+    result = sampling_distribution(SEED_LOGITS, 0, top_k, top_p)
+    assert result["kept"].tolist() == [0]
+    assert result["probs"].tolist() == [1.0, 0.0, 0.0, 0.0]
