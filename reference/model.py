@@ -7,7 +7,7 @@ output embeddings, and GPT-2's parameter names and layouts (``wte``, ``wpe``, ``
 applied as ``x @ W + b``, so the NumPy kernel (pyodide_kernels/gpt.py) reads the same arrays.
 No dropout (the model is too small to need it in a short run).
 
-Example: ``GPT(GPTConfig()).num_parameters()`` -> 1_731_040 (the shipped size)
+Example: ``GPT(GPTConfig()).num_parameters()`` -> 940_800 (the shipped size)
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from torch.nn import functional as F
 class GPTConfig:
     vocab_size: int = 1024
     n_ctx: int = 128
-    n_embd: int = 160
-    n_layer: int = 5
-    n_head: int = 5
+    n_embd: int = 128
+    n_layer: int = 4
+    n_head: int = 4
     layer_norm_epsilon: float = 1e-5
 
     def to_dict(self) -> dict:
