@@ -38,5 +38,16 @@ const answer = pyodide.runPython(
 );
 lap("first_call");
 const numpy = pyodide.runPython("numpy.__version__");
-const files = pyodide.runPython("numpy.__file__");
-console.log(JSON.stringify({ flavour, numpy, numpy_file: files, answer: JSON.parse(answer), ms, loaded }));
+const numpyFile = pyodide.runPython("numpy.__file__");
+const kernelsFile = pyodide.runPython("pyodide_kernels.dispatch.__file__");
+const jsonFile = pyodide.runPython("import json; json.__file__");
+console.log(
+  JSON.stringify({
+    flavour,
+    numpy,
+    files: [numpyFile, kernelsFile, jsonFile],
+    answer: JSON.parse(answer),
+    ms,
+    loaded,
+  }),
+);
