@@ -38,6 +38,7 @@ MODULES: tuple[str, ...] = (
     "ffn",
     "moe",
     "costs",
+    "gpt",
 )
 
 

@@ -224,6 +224,7 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     np.savez(out / "model.npz", **model.state_arrays())
     (out / "tokenizer.json").write_text(json.dumps(tok) + "\n")
+    (out / "model.json").write_text(json.dumps(mcfg.to_dict(), indent=1) + "\n")
     meta = trace_metadata("loss_curve", device=args.device, dtype="float32", seed=cfg.seed)
     record = {
         "meta": meta,

@@ -1,0 +1,450 @@
+"""The project's small GPT, run with NumPy: forward pass, KV cache, hooks, generation.
+
+Loads ``traces/model.npz`` (GPT-2 parameter names, float32, weights stored (in, out) and applied
+as ``x @ W + b``) and ``traces/tokenizer.json`` (byte-level BPE merges) through
+``_assets.data_path``, and computes exactly what reference/model.py computes in PyTorch:
+pre-LayerNorm blocks, learned positions, tanh-GELU MLP, tied output embedding. Everything stays
+float32 (a float64 scalar would silently upcast and slow the page down).
+
+Hooks (a JSON object; every key optional) change one thing inside the model:
+- ``head``: {"layer", "head", "scale"}: multiply one head's output (0 zero-ablates it);
+- ``neuron``: {"layer", "index", "add"}: add to one MLP neuron's activation (after GELU);
+- ``noise``: {"layer", "scale", "seed"}: Gaussian noise added to the residual stream after that
+  block, seeded per position so cached and uncached decoding agree;
+- ``pos_scale``: multiply the positional embeddings;
+- ``embed_zero``: {"start", "stop"}: zero those dimensions of every token embedding;
+- ``logit_bias``: {"token", "bias"}: add to one token's logit;
+- ``patch``: {"layer", "position", "vector"}: overwrite the residual stream after block
+  ``layer`` (-1: the embeddings) at ``position`` with a vector taken from another run.
+References: Radford et al. (2019) GPT-2; nostalgebraist (2020) for the logit lens; Olsson et al.
+(2022) for induction heads. Leaves out: batching, dropout, training.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from ._assets import data_path
+from ._validate import as_int, as_number, as_seed
+from .bpe import encode_word, split_words
+from .sampling import check_settings, filtered_distribution
+
+__kernels__ = (
+    "gpt_info",
+    "gpt_encode",
+    "gpt_next_tokens",
+    "gpt_generate",
+    "gpt_attention",
+    "gpt_logit_lens",
+    "gpt_embedding_neighbours",
+    "gpt_patch",
+    "gpt_loss",
+)
+
+F32 = np.float32
+EPS = F32(1e-5)
+GELU_C = F32(math.sqrt(2.0 / math.pi))
+MAX_PROMPT = 4000  # characters
+
+
+class Model:
+    """Weights, configuration and tokenizer of the shipped model."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], tokenizer: dict[str, Any]):
+        self.w = {k: np.ascontiguousarray(v, dtype=F32) for k, v in arrays.items()}
+        self.vocab_size, self.d = self.w["wte.weight"].shape
+        self.n_ctx = self.w["wpe.weight"].shape[0]
+        self.n_layer = len({k.split(".")[1] for k in self.w if k.startswith("h.")})
+        self.n_head = 4
+        self.ranks = {(a, b): new for a, b, new in tokenizer["merges"]}
+        self.pieces = [bytes.fromhex(h) for h in tokenizer["tokens"]]
+
+    def encode(self, text: str) -> list[int]:
+        return [i for w in split_words(text) for i in encode_word(tuple(w.encode()), self.ranks)]
+
+    def decode(self, ids: list[int]) -> str:
+        return b"".join(self.pieces[i] for i in ids).decode("utf-8", errors="replace")
+
+    def token_text(self, i: int) -> str:
+        return self.pieces[i].decode("utf-8", errors="backslashreplace")
+
+
+@lru_cache(maxsize=2)
+def load(weights: str = "traces/model.npz", tokenizer: str = "traces/tokenizer.json") -> Model:
+    """The model, loaded once per process (heads from traces/model.json).
+
+    Example: ``load().n_layer`` -> 4
+    """
+    with np.load(data_path(weights)) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    model = Model(arrays, json.loads(data_path(tokenizer).read_text()))
+    model.n_head = int(json.loads(data_path("traces/model.json").read_text())["n_head"])
+    return model
+
+
+def layer_norm(x: np.ndarray, g: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """LayerNorm over the last axis. Example: ``layer_norm(np.ones((1, 2), 'f4'), 1, 0)`` -> 0s"""
+    mu = x.mean(-1, keepdims=True)
+    var = ((x - mu) ** 2).mean(-1, keepdims=True)
+    return (x - mu) / np.sqrt(var + EPS) * g + b
+
+
+def gelu(x: np.ndarray) -> np.ndarray:
+    """GPT-2's tanh GELU. Example: ``gelu(np.float32(0))`` -> 0.0"""
+    return F32(0.5) * x * (F32(1) + np.tanh(GELU_C * (x + F32(0.044715) * x * x * x)))
+
+
+def check_hooks(hooks: Any, model: Model) -> dict[str, Any]:
+    """Validated hooks (see module docstring). Example: ``check_hooks(None, m)`` -> {}"""
+    if hooks in (None, {}):
+        return {}
+    if not isinstance(hooks, dict):
+        raise ValueError("hooks: expected an object")
+    out: dict[str, Any] = {}
+    L, H = model.n_layer, model.n_head
+    for key, value in hooks.items():
+        if key == "pos_scale":
+            out[key] = F32(as_number(value, "pos_scale", -100, 100))
+            continue
+        if not isinstance(value, dict):
+            raise ValueError(f"hooks.{key}: expected an object")
+        if key == "head":
+            out[key] = (
+                as_int(value.get("layer"), "layer", 0, L - 1),
+                as_int(value.get("head"), "head", 0, H - 1),
+                F32(as_number(value.get("scale", 0.0), "scale", -100, 100)),
+            )
+        elif key == "neuron":
+            out[key] = (
+                as_int(value.get("layer"), "layer", 0, L - 1),
+                as_int(value.get("index"), "index", 0, 4 * model.d - 1),
+                F32(as_number(value.get("add", 0.0), "add", -1000, 1000)),
+            )
+        elif key == "noise":
+            out[key] = (
+                as_int(value.get("layer"), "layer", 0, L - 1),
+                F32(as_number(value.get("scale", 0.0), "scale", 0, 1000)),
+                as_seed(value.get("seed", 0)),
+            )
+        elif key == "embed_zero":
+            start = as_int(value.get("start", 0), "start", 0, model.d)
+            out[key] = (start, as_int(value.get("stop", model.d), "stop", start, model.d))
+        elif key == "logit_bias":
+            out[key] = (
+                as_int(value.get("token"), "token", 0, model.vocab_size - 1),
+                F32(as_number(value.get("bias", 0.0), "bias", -1000, 1000)),
+            )
+        elif key == "patch":
+            vector = np.asarray(value.get("vector"), dtype=F32)
+            if vector.shape != (model.d,) or not np.all(np.isfinite(vector)):
+                raise ValueError(f"vector: expected {model.d} finite numbers")
+            out[key] = (
+                as_int(value.get("layer"), "layer", -1, L - 1),
+                as_int(value.get("position"), "position", 0, model.n_ctx - 1),
+                vector,
+            )
+        else:
+            raise ValueError(f"hooks: unknown hook {key!r}")
+    return out
+
+
+def forward(
+    model: Model,
+    ids: list[int],
+    cache: list[tuple[np.ndarray, np.ndarray]] | None = None,
+    hooks: dict[str, Any] | None = None,
+    record: bool = False,
+) -> tuple[np.ndarray, list, dict[str, Any]]:
+    """Logits (T, vocab) for ``ids`` placed after the ``cache``'s positions; the new cache
+    (per layer: keys and values (nh, t, hs)); with ``record``, the residual stream after the
+    embeddings and each block ("resid", (L+1, T, d)) and attention weights ("attn").
+
+    Example: ``forward(load(), [0, 1])[0].shape`` -> (2, 1024)
+    """
+    w, hooks = model.w, hooks or {}
+    past = 0 if not cache else cache[0][0].shape[1]
+    T, nh = len(ids), model.n_head
+    hs = model.d // nh
+    if past + T > model.n_ctx:
+        raise ValueError(f"prompt: at most {model.n_ctx} tokens in the context window")
+    pos = np.arange(past, past + T)
+    wte = w["wte.weight"]
+    tok = wte[ids]  # (T, d)
+    if "embed_zero" in hooks:
+        tok = tok.copy()
+        tok[:, hooks["embed_zero"][0] : hooks["embed_zero"][1]] = 0
+    wpe = w["wpe.weight"][pos]  # (T, d)
+    x = tok + (wpe * hooks["pos_scale"] if "pos_scale" in hooks else wpe)  # (T, d)
+    rec: dict[str, Any] = {"resid": [], "attn": []}
+
+    def after_block(x: np.ndarray, layer: int) -> np.ndarray:
+        if "noise" in hooks and hooks["noise"][0] == layer and hooks["noise"][1] != 0:
+            _, scale, seed = hooks["noise"]
+            noise = np.stack(
+                [np.random.default_rng((seed, int(p))).standard_normal(model.d) for p in pos]
+            ).astype(F32)  # (T, d)
+            x = x + scale * noise
+        if "patch" in hooks and hooks["patch"][0] == layer and past <= hooks["patch"][1] < past + T:
+            x = x.copy()
+            x[hooks["patch"][1] - past] = hooks["patch"][2]
+        if record:
+            rec["resid"].append(x)
+        return x
+
+    x = after_block(x, -1)
+    new_cache = []
+    for i in range(model.n_layer):
+        p = f"h.{i}."
+        h = layer_norm(x, w[p + "ln_1.weight"], w[p + "ln_1.bias"])
+        qkv = h @ w[p + "attn.c_attn.weight"] + w[p + "attn.c_attn.bias"]  # (T, 3d)
+        q, k, v = (a.reshape(T, nh, hs).transpose(1, 0, 2) for a in np.split(qkv, 3, axis=1))
+        if cache:
+            k = np.concatenate([cache[i][0], k], axis=1)  # (nh, past+T, hs)
+            v = np.concatenate([cache[i][1], v], axis=1)
+        new_cache.append((k, v))
+        scores = (q @ k.transpose(0, 2, 1)) * F32(1 / math.sqrt(hs))  # (nh, T, past+T)
+        future = np.arange(past + T)[None, :] > pos[:, None]  # (T, past+T)
+        scores = np.where(future, F32(-np.inf), scores)
+        scores = np.exp(scores - scores.max(-1, keepdims=True))
+        att = scores / scores.sum(-1, keepdims=True)  # (nh, T, past+T)
+        y = att @ v  # (nh, T, hs)
+        if "head" in hooks and hooks["head"][0] == i:
+            y = y.copy()
+            y[hooks["head"][1]] *= hooks["head"][2]
+        y = y.transpose(1, 0, 2).reshape(T, model.d)  # (T, d)
+        x = x + y @ w[p + "attn.c_proj.weight"] + w[p + "attn.c_proj.bias"]
+        h = layer_norm(x, w[p + "ln_2.weight"], w[p + "ln_2.bias"])
+        a = gelu(h @ w[p + "mlp.c_fc.weight"] + w[p + "mlp.c_fc.bias"])  # (T, 4d)
+        if "neuron" in hooks and hooks["neuron"][0] == i:
+            a = a.copy()
+            a[:, hooks["neuron"][1]] += hooks["neuron"][2]
+        x = x + a @ w[p + "mlp.c_proj.weight"] + w[p + "mlp.c_proj.bias"]
+        if record:
+            rec["attn"].append(att)
+        x = after_block(x, i)
+    logits = layer_norm(x, w["ln_f.weight"], w["ln_f.bias"]) @ wte.T  # (T, vocab)
+    if "logit_bias" in hooks:
+        logits[:, hooks["logit_bias"][0]] += hooks["logit_bias"][1]
+    if record:
+        rec["resid"] = np.stack(rec["resid"])  # (L+1, T, d)
+    return logits, new_cache, rec
+
+
+def check_prompt(prompt: Any, model: Model, room: int = 0) -> list[int]:
+    """Token ids of a non-empty prompt, clipped to its last ``n_ctx - room`` tokens.
+
+    Example: ``check_prompt("To be", load())`` -> [the ids of "To", " be"]
+    """
+    if not isinstance(prompt, str) or not prompt:
+        raise ValueError("prompt: expected non-empty text")
+    if len(prompt) > MAX_PROMPT:
+        raise ValueError(f"prompt: at most {MAX_PROMPT} characters")
+    ids = model.encode(prompt)
+    return ids[-(model.n_ctx - room) :]
+
+
+def top_tokens(model: Model, logits: np.ndarray, k: int) -> list[dict[str, Any]]:
+    """The k most probable next tokens of one logit row, with probabilities."""
+    z = logits.astype(np.float64)
+    probs = np.exp(z - z.max())
+    probs /= probs.sum()
+    order = np.argsort(-probs, kind="stable")[:k]
+    return [
+        {"id": int(i), "token": model.token_text(int(i)), "prob": float(probs[i])} for i in order
+    ]
+
+
+def generate_ids(
+    model: Model,
+    ids: list[int],
+    steps: int,
+    temperature: float = 0.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+    seed: int = 0,
+    hooks: dict[str, Any] | None = None,
+    use_cache: bool = True,
+) -> list[int]:
+    """New token ids (greedy when temperature is 0), sliding the window when it fills."""
+    rng = np.random.default_rng(seed)
+    out, context, cache = [], list(ids), None
+    logits, cache, _ = forward(model, context, None, hooks)
+    for _ in range(steps):
+        probs, _ = filtered_distribution(logits[-1].astype(np.float64), temperature, top_k, top_p)
+        nxt = int(np.argmax(probs)) if temperature == 0 else int(rng.choice(probs.size, p=probs))
+        out.append(nxt)
+        context.append(nxt)
+        if use_cache and len(context) <= model.n_ctx:
+            logits, cache, _ = forward(model, [nxt], cache, hooks)
+        else:
+            logits, cache, _ = forward(model, context[-model.n_ctx :], None, hooks)
+    return out
+
+
+def gpt_info() -> dict[str, Any]:
+    """Sizes of the shipped model. Example: ``gpt_info()["n_layer"]`` -> 4"""
+    m = load()
+    return {
+        "n_layer": m.n_layer,
+        "n_head": m.n_head,
+        "n_embd": m.d,
+        "n_ctx": m.n_ctx,
+        "vocab_size": m.vocab_size,
+        "parameters": int(sum(v.size for v in m.w.values())),
+    }
+
+
+def gpt_encode(text: Any) -> dict[str, Any]:
+    """Token ids and pieces. Example: ``gpt_encode("To be")["tokens"]`` -> ['To', ' be']"""
+    m = load()
+    ids = check_prompt(text, m)
+    return {"ids": ids, "tokens": [m.token_text(i) for i in ids]}
+
+
+def gpt_next_tokens(prompt: Any, k: Any = 10, hooks: Any = None) -> dict[str, Any]:
+    """Top-k next tokens after the prompt.
+
+    Example: ``gpt_next_tokens("To be, or not to", 3)["top"][0]["token"]`` -> ' be'
+    """
+    m = load()
+    ids = check_prompt(prompt, m)
+    logits, _, _ = forward(m, ids, None, check_hooks(hooks, m))
+    return {
+        "tokens": [m.token_text(i) for i in ids],
+        "top": top_tokens(m, logits[-1], as_int(k, "k", 1, m.vocab_size)),
+    }
+
+
+def gpt_generate(
+    prompt: Any,
+    max_new_tokens: Any = 40,
+    temperature: Any = 0.0,
+    top_k: Any = None,
+    top_p: Any = None,
+    seed: Any = 0,
+    hooks: Any = None,
+) -> dict[str, Any]:
+    """Continue the prompt (greedy at temperature 0, else seeded sampling).
+
+    Example: ``gpt_generate("ROMEO:", 8)["text"]`` -> a greedy, always identical continuation
+    """
+    m = load()
+    ids = check_prompt(prompt, m, room=1)
+    t, k, p = check_settings(temperature, top_k, top_p)
+    new = generate_ids(
+        m, ids, as_int(max_new_tokens, "max_new_tokens", 0, 1000), t, k, p, as_seed(seed),
+        check_hooks(hooks, m),
+    )  # fmt: skip
+    return {"ids": new, "tokens": [m.token_text(i) for i in new], "text": m.decode(new)}
+
+
+def gpt_attention(prompt: Any, hooks: Any = None) -> dict[str, Any]:
+    """Attention weights of every head: (layer, head, query, key).
+
+    Example: ``len(gpt_attention("To be")["weights"])`` -> 4
+    """
+    m = load()
+    ids = check_prompt(prompt, m)
+    _, _, rec = forward(m, ids, None, check_hooks(hooks, m), record=True)
+    return {"tokens": [m.token_text(i) for i in ids], "weights": np.stack(rec["attn"])}
+
+
+def gpt_logit_lens(prompt: Any, k: Any = 1) -> dict[str, Any]:
+    """What each layer would predict next at every position (ln_f then the tied unembedding).
+
+    Example: ``gpt_logit_lens("To be")["top"][-1][-1][0]["token"]`` -> the model's own guess
+    """
+    m = load()
+    ids = check_prompt(prompt, m)
+    kk = as_int(k, "k", 1, 20)
+    _, _, rec = forward(m, ids, None, None, record=True)
+    lens = layer_norm(rec["resid"], m.w["ln_f.weight"], m.w["ln_f.bias"]) @ m.w["wte.weight"].T
+    return {
+        "tokens": [m.token_text(i) for i in ids],
+        "layers": ["embed"] + [f"h.{i}" for i in range(m.n_layer)],
+        "top": [[top_tokens(m, row, kk) for row in layer] for layer in lens],  # (L+1, T, k)
+    }
+
+
+def gpt_embedding_neighbours(token: Any, n: Any = 10) -> dict[str, Any]:
+    """Tokens whose embeddings have the highest cosine similarity to ``token`` (text or id).
+
+    Example: ``gpt_embedding_neighbours(" king", 3)["neighbours"][0]["token"]`` -> ' king'
+    """
+    m = load()
+    if isinstance(token, str) and token and not token.lstrip("-").isdigit():
+        ids = m.encode(token)
+        if len(ids) != 1:
+            raise ValueError(f"token: {token!r} is {len(ids)} tokens, expected one")
+        tid = ids[0]
+    else:
+        tid = as_int(token, "token", 0, m.vocab_size - 1)
+    e = m.w["wte.weight"]
+    unit = e / np.linalg.norm(e, axis=1, keepdims=True)  # (vocab, d)
+    sims = unit @ unit[tid]  # (vocab,)
+    order = np.argsort(-sims, kind="stable")[: as_int(n, "n", 1, m.vocab_size)]
+    return {
+        "token": m.token_text(tid),
+        "neighbours": [
+            {"id": int(i), "token": m.token_text(int(i)), "cosine": float(sims[i])} for i in order
+        ],
+    }
+
+
+def gpt_patch(clean: Any, corrupted: Any, target: Any = None) -> dict[str, Any]:
+    """Activation patching: for every (layer, position), run ``corrupted`` with the residual
+    stream there replaced by the ``clean`` run's, and report the probability of ``target``
+    (default: the clean run's top next token). Prompts must have the same token count.
+
+    Example: ``gpt_patch("ROMEO: I", "JULIET: I")["grid"]`` -> (L+1, T) probabilities
+    """
+    m = load()
+    a, b = check_prompt(clean, m), check_prompt(corrupted, m)
+    if len(a) != len(b):
+        raise ValueError(f"corrupted: {len(b)} tokens, but clean has {len(a)}")
+    clean_logits, _, rec = forward(m, a, None, None, record=True)
+    tid = (
+        int(np.argmax(clean_logits[-1]))
+        if target is None
+        else as_int(target, "target", 0, m.vocab_size - 1)
+    )
+
+    def prob(logits: np.ndarray) -> float:
+        z = logits[-1].astype(np.float64)
+        e = np.exp(z - z.max())
+        return float(e[tid] / e.sum())
+
+    grid = np.zeros((m.n_layer + 1, len(a)))
+    for layer in range(-1, m.n_layer):
+        for position in range(len(a)):
+            hooks = {"patch": (layer, position, rec["resid"][layer + 1, position])}
+            grid[layer + 1, position] = prob(forward(m, b, None, hooks)[0])
+    return {
+        "target": m.token_text(tid),
+        "clean_prob": prob(clean_logits),
+        "corrupted_prob": prob(forward(m, b)[0]),
+        "grid": grid,
+        "tokens": [m.token_text(i) for i in b],
+    }
+
+
+def gpt_loss(text: Any, hooks: Any = None) -> dict[str, Any]:
+    """Mean next-token loss (nats) of the text, and per token.
+
+    Example: ``gpt_loss("To be, or not to be")["loss"]`` -> about 3
+    """
+    m = load()
+    ids = check_prompt(text, m)
+    if len(ids) < 2:
+        raise ValueError("text: needs at least two tokens")
+    logits, _, _ = forward(m, ids, None, check_hooks(hooks, m))
+    z = logits[:-1].astype(np.float64)
+    z = z - z.max(-1, keepdims=True)
+    logp = z - np.log(np.exp(z).sum(-1, keepdims=True))
+    per = -logp[np.arange(len(ids) - 1), ids[1:]]
+    return {"loss": float(per.mean()), "per_token": per, "tokens": [m.token_text(i) for i in ids]}
