@@ -83,7 +83,7 @@ def load(weights: str = "traces/model.npz", tokenizer: str = "traces/tokenizer.j
     with np.load(data_path(weights)) as npz:
         arrays = {k: npz[k] for k in npz.files}
     model = Model(arrays, json.loads(data_path(tokenizer).read_text()))
-    model.n_head = int(json.loads(data_path("traces/model.json").read_text())["n_head"])
+    model.n_head = int(json.loads(data_path("traces/model.json").read_text())["config"]["n_head"])
     return model
 
 

@@ -223,9 +223,11 @@ def main() -> None:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     np.savez(out / "model.npz", **model.state_arrays())
-    (out / "tokenizer.json").write_text(json.dumps(tok) + "\n")
-    (out / "model.json").write_text(json.dumps(mcfg.to_dict(), indent=1) + "\n")
     meta = trace_metadata("loss_curve", device=args.device, dtype="float32", seed=cfg.seed)
+    tok = {"meta": {**meta, "kind": "tokenizer"}, **tok}
+    (out / "tokenizer.json").write_text(json.dumps(tok) + "\n")
+    config = {"meta": {**meta, "kind": "model_config"}, "config": mcfg.to_dict()}
+    (out / "model.json").write_text(json.dumps(config, indent=1) + "\n")
     record = {
         "meta": meta,
         "model": mcfg.to_dict(),
