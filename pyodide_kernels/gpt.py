@@ -249,7 +249,10 @@ def check_prompt(prompt: Any, model: Model, room: int = 0) -> list[int]:
 
 
 def top_tokens(model: Model, logits: np.ndarray, k: int) -> list[dict[str, Any]]:
-    """The k most probable next tokens of one logit row, with probabilities."""
+    """The k most probable next tokens of one logit row, with probabilities.
+
+    Example: ``top_tokens(m, np.zeros(1024, "f4"), 1)[0]["prob"]`` -> 1/1024
+    """
     z = logits.astype(np.float64)
     probs = np.exp(z - z.max())
     probs /= probs.sum()
@@ -270,7 +273,10 @@ def generate_ids(
     hooks: dict[str, Any] | None = None,
     use_cache: bool = True,
 ) -> list[int]:
-    """New token ids (greedy when temperature is 0), sliding the window when it fills."""
+    """New token ids (greedy when temperature is 0), sliding the window when it fills.
+
+    Example: ``generate_ids(load(), load().encode("ROMEO:"), 3)`` -> three greedy token ids
+    """
     rng = np.random.default_rng(seed)
     out, context, cache = [], list(ids), None
     logits, cache, _ = forward(model, context, None, hooks)
@@ -401,7 +407,7 @@ def gpt_patch(clean: Any, corrupted: Any, target: Any = None) -> dict[str, Any]:
     stream there replaced by the ``clean`` run's, and report the probability of ``target``
     (default: the clean run's top next token). Prompts must have the same token count.
 
-    Example: ``gpt_patch("ROMEO: I", "JULIET: I")["grid"]`` -> (L+1, T) probabilities
+    Example: ``gpt_patch("Good morrow, Romeo.", "Good morrow, Kate.")["grid"]`` -> (L+1, T)
     """
     m = load()
     a, b = check_prompt(clean, m), check_prompt(corrupted, m)

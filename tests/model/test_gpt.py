@@ -1,0 +1,248 @@
+"""The NumPy GPT (pyodide_kernels/gpt.py) is the PyTorch model (reference/model.py) on the shipped
+weights; its KV cache, hooks and generation behave; the committed traces follow their schema and
+regenerate to the same numbers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pyodide_kernels import dispatch, gpt
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+TRACES = ROOT / "traces"
+PROMPTS = [p["prompt"] for p in json.loads((TRACES / "prompts_cpu.json").read_text())["prompts"]]
+
+
+@pytest.fixture(scope="module")
+def model():
+    return gpt.load()
+
+
+@pytest.fixture(scope="module")
+def torch_model():
+    torch = pytest.importorskip("torch", reason="PyTorch (the 'reference' extra) is not installed")
+    from reference.traces import load_model
+
+    return torch, load_model(TRACES, "cpu")[0]
+
+
+def test_weights_file_is_small_float32_with_gpt2_names():
+    assert (TRACES / "model.npz").stat().st_size <= 4 * 1024 * 1024
+    with np.load(TRACES / "model.npz") as npz:
+        assert {npz[k].dtype for k in npz.files} == {np.dtype("float32")}
+        names = set(npz.files)
+    assert {"wte.weight", "wpe.weight", "ln_f.weight", "h.0.attn.c_attn.weight"} <= names
+    assert {"h.3.mlp.c_fc.bias", "h.3.mlp.c_proj.weight", "h.0.ln_2.bias"} <= names
+    assert "lm_head.weight" not in names  # tied to wte
+
+
+@pytest.mark.parametrize("prompt", PROMPTS)
+def test_numpy_logits_match_pytorch(model, torch_model, prompt):
+    torch, reference = torch_model
+    ids = model.encode(prompt)
+    ours = gpt.forward(model, ids)[0]
+    assert ours.dtype == np.float32
+    with torch.no_grad():
+        theirs = reference(torch.tensor([ids]))[0].numpy()
+    assert np.abs(ours - theirs).max() < 1e-4
+
+
+@pytest.mark.parametrize("prompt", PROMPTS)
+def test_kv_cache_decoding_equals_full_forward(model, prompt):
+    ids = model.encode(prompt)
+    full = gpt.forward(model, ids)[0]
+    cache, rows = None, []
+    for token in ids:
+        logits, cache, _ = gpt.forward(model, [token], cache)
+        rows.append(logits[0])
+    np.testing.assert_allclose(np.stack(rows), full, atol=1e-4)
+
+
+@pytest.mark.parametrize("index", range(len(PROMPTS)))
+def test_generation_matches_the_pytorch_trace(model, index):
+    recorded = json.loads((TRACES / "prompts_cpu.json").read_text())["prompts"][index]
+    ids = model.encode(recorded["prompt"])
+    assert ids == recorded["ids"]
+    greedy = gpt.generate_ids(model, ids, len(recorded["greedy"]["ids"]))
+    assert greedy == recorded["greedy"]["ids"]
+    s = recorded["sampled"]
+    sampled = gpt.generate_ids(
+        model, ids, len(s["ids"]), s["temperature"], s["top_k"], None, s["seed"]
+    )
+    assert sampled == s["ids"]
+
+
+def test_cached_and_uncached_generation_agree(model):
+    ids = model.encode(PROMPTS[0])
+    a = gpt.generate_ids(model, ids, 30, 1.0, None, None, 5, use_cache=True)
+    b = gpt.generate_ids(model, ids, 30, 1.0, None, None, 5, use_cache=False)
+    assert a == b
+
+
+def resid_patch(model, ids, layer, position):
+    rec = gpt.forward(model, ids, record=True)[2]
+    return {
+        "layer": layer,
+        "position": position,
+        "vector": rec["resid"][layer + 1, position].tolist(),
+    }
+
+
+IDENTITY_HOOKS = [
+    {"head": {"layer": 1, "head": 2, "scale": 1.0}},
+    {"noise": {"layer": 2, "scale": 0.0, "seed": 3}},
+    {"neuron": {"layer": 0, "index": 17, "add": 0.0}},
+    {"pos_scale": 1.0},
+    {"embed_zero": {"start": 5, "stop": 5}},
+    {"logit_bias": {"token": 11, "bias": 0.0}},
+    "patch",
+]
+
+
+@pytest.mark.parametrize(
+    "hooks", IDENTITY_HOOKS, ids=lambda h: h if isinstance(h, str) else next(iter(h))
+)
+def test_hooks_at_strength_zero_are_the_identity(model, hooks):
+    ids = model.encode(PROMPTS[1])
+    if hooks == "patch":
+        hooks = {"patch": resid_patch(model, ids, 1, 4)}
+    clean = gpt.forward(model, ids)[0]
+    hooked = gpt.forward(model, ids, hooks=gpt.check_hooks(hooks, model))[0]
+    np.testing.assert_array_equal(hooked, clean)
+
+
+CHANGING_HOOKS = [
+    {"head": {"layer": 1, "head": 2, "scale": 0.0}},
+    {"noise": {"layer": 2, "scale": 0.5, "seed": 3}},
+    {"neuron": {"layer": 0, "index": 17, "add": 5.0}},
+    {"pos_scale": 2.0},
+    {"embed_zero": {"start": 0, "stop": 64}},
+    {"logit_bias": {"token": 11, "bias": 3.0}},
+]
+
+
+@pytest.mark.parametrize("hooks", CHANGING_HOOKS, ids=lambda h: next(iter(h)))
+def test_hooks_change_the_logits(model, hooks):
+    ids = model.encode(PROMPTS[1])
+    clean = gpt.forward(model, ids)[0]
+    hooked = gpt.forward(model, ids, hooks=gpt.check_hooks(hooks, model))[0]
+    assert np.abs(hooked - clean).max() > 1e-2
+    assert hooked.dtype == np.float32
+
+
+def test_patching_another_run_moves_towards_it(model):
+    result = gpt.gpt_patch("Good morrow, Romeo.", "Good morrow, Kate.")
+    grid = np.asarray(result["grid"])
+    # Patching the whole last position after the last block restores the clean prediction.
+    assert grid[-1, -1] == pytest.approx(result["clean_prob"], abs=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("hooks", "name"),
+    [
+        ({"head": {"layer": 9, "head": 0}}, "layer"),
+        ({"head": {"layer": 0, "head": 4}}, "head"),
+        ({"neuron": {"layer": 0, "index": 512}}, "index"),
+        ({"wat": {}}, "hooks"),
+        ({"patch": {"layer": 0, "position": 0, "vector": [1, 2]}}, "vector"),
+    ],
+)
+def test_bad_hooks_name_their_argument(hooks, name):
+    with pytest.raises(ValueError, match=f"^{name}"):
+        dispatch.call("gpt_generate", {"prompt": "To be", "max_new_tokens": 2, "hooks": hooks})
+
+
+def test_prompts_are_checked_and_clipped(model):
+    with pytest.raises(ValueError, match="^prompt"):
+        gpt.gpt_next_tokens("")
+    long = "and so " * 300
+    assert len(gpt.gpt_encode(long)["ids"]) == model.n_ctx
+    assert len(gpt.gpt_generate(long, 3)["ids"]) == 3
+
+
+def test_seeded_sampling_repeats_and_greedy_never_varies():
+    a = gpt.gpt_generate("ROMEO:", 20, temperature=1.0, seed=4)
+    assert a == gpt.gpt_generate("ROMEO:", 20, temperature=1.0, seed=4)
+    assert a != gpt.gpt_generate("ROMEO:", 20, temperature=1.0, seed=5)
+    assert gpt.gpt_generate("ROMEO:", 20, seed=1) == gpt.gpt_generate("ROMEO:", 20, seed=2)
+
+
+def test_logit_lens_last_layer_is_the_model_prediction(model):
+    lens = gpt.gpt_logit_lens(PROMPTS[1])
+    top = gpt.gpt_next_tokens(PROMPTS[1], 1)["top"][0]["token"]
+    assert lens["top"][-1][-1][0]["token"] == top
+    assert len(lens["top"]) == model.n_layer + 1
+
+
+def test_the_model_has_an_induction_head(model):
+    trace = json.loads((TRACES / "induction_cpu.json").read_text())
+    head = trace["induction_head"]
+    ids, span = trace["example_ids"], trace["span"]
+    weights = gpt.forward(model, ids, record=True)[2]["attn"][head["layer"]][head["head"]]
+    q = np.arange(span, 2 * span)
+    assert weights[q, q - span + 1].mean() > 0.3
+    loss = np.asarray(gpt.gpt_loss(gpt.load().decode(ids))["per_token"])
+    assert trace["second_copy_loss"] < trace["first_copy_loss"] - 3
+    assert loss.size > 0
+
+
+def test_embedding_neighbours_start_with_the_token_itself():
+    result = gpt.gpt_embedding_neighbours(" king", 3)
+    assert result["neighbours"][0]["token"] == " king"
+    assert result["neighbours"][0]["cosine"] == pytest.approx(1.0, abs=1e-5)
+
+
+def test_dispatch_results_are_json():
+    out = dispatch.call("gpt_attention", {"prompt": "To be"})
+    json.dumps(out)
+    assert np.asarray(out["weights"]).shape[:2] == (4, 4)
+
+
+@pytest.mark.slow
+def test_cpu_traces_regenerate_to_the_same_numbers(torch_model, tmp_path):
+    from reference import traces
+
+    traces.main(["--only", "prompts", "--out", str(tmp_path)])
+    old = json.loads((TRACES / "prompts_cpu.json").read_text())["prompts"]
+    new = json.loads((tmp_path / "prompts_cpu.json").read_text())["prompts"]
+    for a, b in zip(old, new, strict=True):
+        assert a["ids"] == b["ids"] and a["greedy"] == b["greedy"] and a["sampled"] == b["sampled"]
+        np.testing.assert_allclose(a["last_logits"], b["last_logits"], atol=1e-5)
+        np.testing.assert_allclose(a["attention"], b["attention"], atol=1e-5)
+
+
+SCHEMAS = {
+    "prompts": {"prompts"},
+    "induction": {"span", "first_copy_loss", "second_copy_loss", "head_scores", "induction_head"},
+    "kvcache": {"rows"},
+    "loss_curve": {"step", "train", "validation", "parameters", "unigram_validation_loss"},
+    "tokenizer": {"merges", "tokens", "pattern", "vocab_size"},
+    "model_config": {"config"},
+}
+
+
+@pytest.mark.parametrize("path", sorted(TRACES.glob("*.json")), ids=lambda p: p.name)
+def test_model_trace_schema(path):
+    data = json.loads(path.read_text())
+    kind = data["meta"]["kind"]
+    if kind not in SCHEMAS:
+        pytest.skip(f"{kind} traces are checked in tests/test_traces.py")
+    assert SCHEMAS[kind] <= set(data)
+    if kind == "prompts":
+        for p in data["prompts"]:
+            T = len(p["ids"])
+            assert np.asarray(p["attention"]).shape == (4, 4, T, T)
+            assert np.allclose(np.asarray(p["attention"]).sum(-1), 1, atol=1e-4)
+            assert len(p["top_k"]) == 10 and np.asarray(p["logit_lens"]["ids"]).shape == (5, T, 3)
+    if kind == "kvcache":
+        assert {(r["length"], r["kv_cache"]) for r in data["rows"]} >= {(128, True), (128, False)}
+        assert all(r["seconds"] > 0 for r in data["rows"])
+    if kind == "loss_curve":
+        assert len(data["step"]) == len(data["train"]) == len(data["validation"])
+        assert data["validation"][-1] < data["unigram_validation_loss"] - 2
+    if kind == "tokenizer":
+        assert len(data["tokens"]) == data["vocab_size"] == 256 + len(data["merges"])
