@@ -1,0 +1,39 @@
+"""The project's small GPT, live in the page: the same continuation as CPython for the same
+prompt, settings and seed, and a message for an empty prompt."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from pyodide_kernels.dispatch import call
+
+from .conftest import wait_for_python
+
+WIDGET = "figure[data-widget=model-playground]"
+
+
+def test_the_model_continues_the_readers_text_as_cpython_does(page: Page, site_url):
+    page.goto(site_url + "the-pipeline.html")
+    wait_for_python(page)
+    widget = page.locator(WIDGET)
+    widget.locator("[data-prompt]").fill("JULIET:")
+    widget.locator("[data-setting=seed]").fill("7")
+    widget.locator("[data-action=generate]").click()
+    expect(widget.locator("[data-speed]")).to_contain_text("tokens/s", timeout=30_000)
+    expected = call(
+        "gpt_generate",
+        {"prompt": "JULIET:", "max_new_tokens": 60, "temperature": 0.8, "top_k": 40, "seed": 7},
+    )
+    assert widget.locator("[data-generated]").inner_text() == expected["text"]
+    assert widget.locator("[data-prompt-echo]").inner_text() == "JULIET:"
+
+
+def test_an_empty_prompt_gets_a_message(page: Page, site_url):
+    page.goto(site_url + "the-pipeline.html")
+    widget = page.locator(WIDGET)
+    expect(widget).to_have_attribute("data-mounted", "true")
+    before = widget.locator("[data-generated]").inner_text()
+    widget.locator("[data-prompt]").fill("   ")
+    widget.locator("[data-action=generate]").click()
+    expect(widget.locator("[data-feedback]")).to_contain_text("Type a few words first")
+    assert widget.locator("[data-generated]").inner_text() == before
