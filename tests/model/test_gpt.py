@@ -9,8 +9,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pyodide_kernels import dispatch, gpt
+from pyodide_kernels.bpe import encode_word, split_words
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TRACES = ROOT / "traces"
@@ -246,3 +249,11 @@ def test_model_trace_schema(path):
         assert data["validation"][-1] < data["unigram_validation_loss"] - 2
     if kind == "tokenizer":
         assert len(data["tokens"]) == data["vocab_size"] == 256 + len(data["merges"])
+
+
+@given(st.text(max_size=60))
+def test_shipped_tokenizer_round_trips_any_text(text):
+    model = gpt.load()
+    ids = [i for w in split_words(text) for i in encode_word(tuple(w.encode()), model.ranks)]
+    assert model.decode(ids) == text
+    assert all(0 <= i < model.vocab_size for i in ids)
