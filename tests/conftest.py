@@ -18,11 +18,13 @@ def repo() -> Path:
 
 @pytest.fixture
 def site_tree(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
-    """Make a site source tree: the real templates, static, data and registry, plus ``files``."""
+    """Make a site source tree: the real templates, static, registry and data, plus ``files``."""
 
     def make(files: dict[str, str]) -> Path:
-        for name in ("templates", "static", "data"):
+        for name in ("templates", "static"):
             shutil.copytree(REPO / name, tmp_path / name)
+        for name in ("data", "traces"):  # widgets' data files, read-only: linked, not copied
+            (tmp_path / name).symlink_to(REPO / name)
         shutil.copy(REPO / "widgets.toml", tmp_path / "widgets.toml")
         (tmp_path / "content").mkdir(exist_ok=True)
         for relative, text in files.items():
