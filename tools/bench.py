@@ -148,6 +148,38 @@ def browser_runs(url: str, runs: int) -> dict[str, dict[str, float]]:
     }
 
 
+MODEL_FILES = ["traces/model.npz", "traces/tokenizer.json", "traces/model.json"]
+GENERATE = {"prompt": "ROMEO:", "max_new_tokens": 120, "temperature": 0.0}
+
+
+def model_speed(url: str) -> dict[str, float]:
+    """Tokens per second of the project's GPT (KV cache, greedy, 120 new tokens) in the browser
+    worker and, on the same code, in CPython; the model is loaded before timing."""
+    from playwright.sync_api import sync_playwright
+
+    from pyodide_kernels.dispatch import call
+
+    call("gpt_generate", {**GENERATE, "max_new_tokens": 4})
+    started = time.perf_counter()
+    produced = len(call("gpt_generate", GENERATE)["ids"])
+    cpython = produced / (time.perf_counter() - started)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        page = browser.new_page()
+        page.goto(url)
+        seconds = page.evaluate(
+            """async ([args, files]) => {
+            await window.hlw.client.call('gpt_generate', {...args, max_new_tokens: 4}, files);
+            const started = performance.now();
+            const result = await window.hlw.client.call('gpt_generate', args, files);
+            return [result.ids.length, (performance.now() - started) / 1000];
+        }""",
+            [GENERATE, MODEL_FILES],
+        )
+        browser.close()
+    return {"browser_tokens_per_s": seconds[0] / seconds[1], "cpython_tokens_per_s": cpython}
+
+
 def renderer_pss_mb() -> float:
     """Memory of Chromium's renderer processes (the tab and its workers), in MB: the
     proportional set size, which counts shared libraries once across processes."""
@@ -210,6 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     with serve_site(out, "/") as url:
         figures["browser"] = browser_runs(url + CHAPTER, options.runs)
         figures["soak"] = soak(url + CHAPTER)
+        figures["model"] = model_speed(url + "the-pipeline.html")
     options.json.parent.mkdir(parents=True, exist_ok=True)
     options.json.write_text(json.dumps(figures, indent=2))
     print(f"full build        {figures['full_build_s']:.2f} s")
@@ -230,6 +263,11 @@ def main(argv: list[str] | None = None) -> int:
             f" KiB, runtime {row['bytes_runtime'] / 2**20:.1f} MiB"
         )
     print(f"(medians of {options.runs} runs, headless Chromium, this machine)")
+    speed = figures["model"]
+    print(
+        f"model  {speed['browser_tokens_per_s']:.0f} tokens/s in the browser worker, "
+        f"{speed['cpython_tokens_per_s']:.0f} tokens/s in CPython (KV cache, greedy)"
+    )
     row = figures["soak"]
     print(
         f"soak   {row['calls']} kernel calls: tab memory (PSS) {row['pss_before_mb']:.0f} -> "
