@@ -25,18 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sitebuild.build import BuildConfig, build  # noqa: E402
+from sitebuild.chromium import LAUNCH_ARGS, chromium_path  # noqa: E402
 from sitebuild.httpd import serve_site  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM = chromium_path()
 CHAPTER = "attention-by-hand.html"
 FIRST_RESULT_JS = """async () => {
   const result = await window.hlw.client.call('softmax', {logits: [2, 1, 0.1]});

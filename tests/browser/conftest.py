@@ -7,26 +7,17 @@ missing (``make test`` installs it).
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from sitebuild.build import BuildConfig, build
+from sitebuild.chromium import LAUNCH_ARGS, chromium_path
 from sitebuild.httpd import serve_site
 
 BASE = "/how-llms-work/"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM = chromium_path()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
