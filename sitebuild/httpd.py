@@ -65,7 +65,7 @@ class SiteHandler(SimpleHTTPRequestHandler):
         return super().translate_path("/" + clean[len(self.prefix) :])
 
     def end_headers(self) -> None:
-        self.send_header("Cache-Control", cache_control(self.path[len(self.prefix) - 1:]))
+        self.send_header("Cache-Control", cache_control(self.path[len(self.prefix) - 1 :]))
         super().end_headers()
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib name)

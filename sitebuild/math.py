@@ -82,8 +82,10 @@ class MathPreprocessor(Preprocessor):
                     tex.append(part[:-2] if closed else part)
                 mathml = to_mathml("\n".join(tex).strip(), path, number, display=True)
                 # a wide formula scrolls; keyboard users reach it through tabindex (WCAG 2.1.1)
-                html = (f'<div class="math-display" tabindex="0" role="region" '
-                        f'aria-label="Formula">{mathml}</div>')
+                html = (
+                    f'<div class="math-display" tabindex="0" role="region" '
+                    f'aria-label="Formula">{mathml}</div>'
+                )
                 output.extend(["", self.md.htmlStash.store(html), ""])
             else:
                 output.append(convert_inline(line, path, number, self.md.htmlStash))
