@@ -72,3 +72,22 @@ def wait_for_python(page, timeout_ms: int = 60_000) -> None:  # noqa: ANN001
     page.wait_for_function(
         "() => window.hlw && window.hlw.client.state === 'ready'", timeout=timeout_ms
     )
+
+
+#: float64 kernels agree to rounding; the model runs in float32, where WebAssembly's NumPy sums
+#: in another order than CPython's, so its numbers agree to float32 precision (tokens exactly).
+FLOAT64 = {"rel": 1e-9, "abs": 1e-12}
+FLOAT32 = {"rel": 1e-4, "abs": 1e-5}
+
+
+def numbers_close(a, b, tolerance=FLOAT64) -> bool:  # noqa: B006 (read-only default)
+    """Equal JSON structure and strings; numbers within ``tolerance``."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(numbers_close(a[k], b[k], tolerance) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(
+            numbers_close(x, y, tolerance) for x, y in zip(a, b, strict=True)
+        )
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return a == pytest.approx(b, **tolerance)
+    return a == b
