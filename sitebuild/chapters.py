@@ -1,6 +1,6 @@
 """Gather the chapters: read every ``content/*.md``, check its front matter, order them.
 
-Example: ``gather_chapters(Path("content"))[0].slug`` -> 'softmax-and-attention-by-hand'
+Example: ``gather_chapters(Path("content"))[0].slug`` -> 'the-pipeline'
 """
 
 from __future__ import annotations

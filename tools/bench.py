@@ -29,7 +29,7 @@ from sitebuild.chromium import LAUNCH_ARGS, chromium_path  # noqa: E402
 from sitebuild.httpd import serve_site  # noqa: E402
 
 CHROMIUM = chromium_path()
-CHAPTER = "attention-by-hand.html"
+CHAPTER = "from-logits-to-a-token.html"
 FIRST_RESULT_JS = """async () => {
   const result = await window.hlw.client.call('softmax', {logits: [2, 1, 0.1]});
   return {ms: performance.now(), ok: result.probs.length === 3};

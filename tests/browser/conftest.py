@@ -64,7 +64,14 @@ def other_origin_url(site_url: str) -> str:
 
 @pytest.fixture
 def chapter_url(site_url: str) -> str:
-    return f"{site_url}attention-by-hand.html"
+    """The chapter holding attention by hand."""
+    return f"{site_url}attention-and-the-block.html"
+
+
+@pytest.fixture
+def quiz_url(site_url: str) -> str:
+    """The chapter holding the softmax quiz."""
+    return f"{site_url}from-logits-to-a-token.html"
 
 
 def wait_for_python(page, timeout_ms: int = 60_000) -> None:  # noqa: ANN001

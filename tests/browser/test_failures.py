@@ -18,7 +18,7 @@ QUIZ = "figure[data-widget=softmax-quiz]"
 SHORT_TIMEOUTS = {"runtimeTimeoutMs": 6000, "callTimeoutMs": 3000}
 
 
-def shorten_timeouts(page: Page, chapter_url: str) -> None:
+def shorten_timeouts(page: Page, quiz_url: str) -> None:
     """Serve the chapter with short runtime and call timeouts in its config."""
 
     def handle(route: Route) -> None:
@@ -27,7 +27,7 @@ def shorten_timeouts(page: Page, chapter_url: str) -> None:
             html = re.sub(rf'"{key}":\d+', f'"{key}":{value}', html)
         route.fulfill(body=html, content_type="text/html")
 
-    page.route(chapter_url, handle)
+    page.route(quiz_url, handle)
 
 
 def assert_degraded(page: Page, words: str, within_s: float) -> None:
@@ -41,26 +41,26 @@ def assert_degraded(page: Page, words: str, within_s: float) -> None:
     expect(page.locator(f"{QUIZ} td[data-bind='probs.0']")).to_have_text("0.659")
 
 
-def test_missing_runtime_files(page: Page, chapter_url):
+def test_missing_runtime_files(page: Page, quiz_url):
     page.route("**/pyodide/**", lambda route: route.fulfill(status=404, body="gone"))
-    page.goto(chapter_url)
+    page.goto(quiz_url)
     assert_degraded(page, "could not be downloaded", 15)
 
 
-def test_wasm_served_with_the_wrong_type(page: Page, chapter_url):
-    shorten_timeouts(page, chapter_url)
+def test_wasm_served_with_the_wrong_type(page: Page, quiz_url):
+    shorten_timeouts(page, quiz_url)
 
     def wrong_type(route: Route) -> None:
         response = route.fetch()
         route.fulfill(response=response, headers={**response.headers, "content-type": "text/plain"})
 
     page.route("**/*.wasm", wrong_type)
-    page.goto(chapter_url)
+    page.goto(quiz_url)
     assert_degraded(page, "Python could not start", 6 + 5)
 
 
-def test_wasm_blocked_by_policy(page: Page, chapter_url):
-    shorten_timeouts(page, chapter_url)
+def test_wasm_blocked_by_policy(page: Page, quiz_url):
+    shorten_timeouts(page, quiz_url)
 
     def strict_worker(route: Route) -> None:
         response = route.fetch()
@@ -70,12 +70,12 @@ def test_wasm_blocked_by_policy(page: Page, chapter_url):
         )
 
     page.route("**/kernel-worker.js", strict_worker)
-    page.goto(chapter_url)
+    page.goto(quiz_url)
     assert_degraded(page, "Python could not start", 6 + 5)
 
 
-def test_a_kernel_that_raises_is_reported_and_the_page_goes_on(page: Page, chapter_url):
-    page.goto(chapter_url)
+def test_a_kernel_that_raises_is_reported_and_the_page_goes_on(page: Page, quiz_url):
+    page.goto(quiz_url)
     wait_for_python(page)
     page.evaluate(
         "() => window.hlw.widgets[0].compute({logits: null, size: 99, seed: 1}).catch(() => {})"
@@ -86,8 +86,8 @@ def test_a_kernel_that_raises_is_reported_and_the_page_goes_on(page: Page, chapt
     expect(page.locator(QUIZ)).to_have_attribute("data-live", "true", timeout=20_000)
 
 
-def test_a_kernel_that_never_answers_is_stopped_and_retried(page: Page, chapter_url):
-    shorten_timeouts(page, chapter_url)
+def test_a_kernel_that_never_answers_is_stopped_and_retried(page: Page, quiz_url):
+    shorten_timeouts(page, quiz_url)
     silent_worker = """self.onmessage = (e) => {
       if (e.data.type === 'boot') self.postMessage({type: 'ready', ms: 1});
     };"""
@@ -95,7 +95,7 @@ def test_a_kernel_that_never_answers_is_stopped_and_retried(page: Page, chapter_
         "**/kernel-worker.js",
         lambda route: route.fulfill(body=silent_worker, content_type="text/javascript"),
     )
-    page.goto(chapter_url)
+    page.goto(quiz_url)
     wait_for_python(page)
     page.locator(f"{QUIZ} [data-action=new]").click()
     started = time.monotonic()
@@ -109,22 +109,22 @@ def test_a_kernel_that_never_answers_is_stopped_and_retried(page: Page, chapter_
     expect(page.locator(QUIZ)).to_have_attribute("data-live", "true", timeout=20_000)
 
 
-def test_an_injected_inline_script_is_refused_by_the_policy(page: Page, chapter_url):
+def test_an_injected_inline_script_is_refused_by_the_policy(page: Page, quiz_url):
     violations: list[str] = []
     page.on("console", lambda message: violations.append(message.text))
-    page.goto(chapter_url)
+    page.goto(quiz_url)
     page.evaluate("""() => { const s = document.createElement('script');
         s.textContent = 'window.__injected = true'; document.body.append(s); }""")
     assert page.evaluate("() => window.__injected === true") is False
     assert any("Content Security Policy" in text for text in violations)
 
 
-def test_the_compiled_runtime_is_used_and_plain_files_are_the_fallback(page: Page, chapter_url):
-    page.goto(chapter_url)
+def test_the_compiled_runtime_is_used_and_plain_files_are_the_fallback(page: Page, quiz_url):
+    page.goto(quiz_url)
     wait_for_python(page)
     assert page.evaluate("window.hlw.client.compiled") is True
     page.route("**/python_stdlib.pyc.zip", lambda route: route.fulfill(status=404, body="no"))
-    page.goto(chapter_url)
+    page.goto(quiz_url)
     wait_for_python(page)
     assert page.evaluate("window.hlw.client.compiled") is False
     result = page.evaluate("() => window.hlw.client.call('softmax', {logits: [0, 0]})")

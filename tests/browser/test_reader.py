@@ -17,7 +17,7 @@ HAND = "figure[data-widget=attention-by-hand]"
 
 def test_a_permalink_restores_a_widgets_state(page: Page, chapter_url):
     state = {"seed": 4242, "causal": True}
-    page.goto(f"{chapter_url}?attention-by-hand-2={quote(json.dumps(state))}")
+    page.goto(f"{chapter_url}?attention-by-hand-1={quote(json.dumps(state))}")
     wait_for_python(page)
     hand = page.locator(HAND)
     expect(hand).to_have_attribute("data-live", "true", timeout=20_000)
@@ -35,7 +35,7 @@ def test_changing_a_widget_writes_its_state_into_the_address(page: Page, chapter
     wait_for_python(page)
     page.locator(f"{HAND} [data-action=causal]").check()
     expect(page.locator(HAND)).to_have_attribute("data-live", "true", timeout=20_000)
-    assert "attention-by-hand-2=%7B%22causal%22%3Atrue%7D" in page.url
+    assert "attention-by-hand-1=%7B%22causal%22%3Atrue%7D" in page.url
 
 
 def test_exercise_progress_survives_a_reload_and_resets(page: Page, site_url, chapter_url):
@@ -48,11 +48,11 @@ def test_exercise_progress_survives_a_reload_and_resets(page: Page, site_url, ch
     expect(exercise.locator("input")).to_have_value("0.66")
     expect(exercise.locator("[data-feedback]")).to_have_text("Correct.")
     page.goto(site_url)
-    expect(page.locator("[data-chapter-progress=attention-by-hand]")).to_have_text(
+    expect(page.locator("[data-chapter-progress=attention-and-the-block]")).to_have_text(
         "1 of 2 exercises done"
     )
     page.locator("[data-action=reset-progress]").click()
-    expect(page.locator("[data-chapter-progress=attention-by-hand]")).to_have_text(
+    expect(page.locator("[data-chapter-progress=attention-and-the-block]")).to_have_text(
         "0 of 2 exercises done"
     )
     page.goto(chapter_url)
@@ -83,7 +83,7 @@ def test_reduced_motion_turns_transitions_off(page: Page, chapter_url):
 def test_search_finds_a_word_from_a_chapter_offline(page: Page, site_url):
     page.goto(f"{site_url}search.html?q=dot%20product")
     result = page.locator(".pagefind-ui__result-link").first
-    expect(result).to_have_text("Softmax and attention by hand", timeout=10_000)
+    expect(result).to_have_text("Attention and the transformer block", timeout=10_000)
 
 
 def test_a_375px_screen_has_no_horizontal_page_scroll(page: Page, site_url, built_site):

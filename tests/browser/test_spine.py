@@ -19,16 +19,20 @@ QUIZ = "figure[data-widget=softmax-quiz]"
 HAND = "figure[data-widget=attention-by-hand]"
 
 
-def test_the_chapter_is_readable_with_build_time_numbers_before_python(page: Page, chapter_url):
-    page.goto(chapter_url)
-    expect(page.locator("h1")).to_have_text("Softmax and attention by hand")
+def test_the_chapters_are_readable_with_build_time_numbers_before_python(
+    page: Page, chapter_url, quiz_url
+):
+    page.goto(quiz_url)
+    expect(page.locator("h1")).to_have_text("From logits to a token")
     steps = page.locator(f"{QUIZ} [data-steps] td[data-bind='probs.0']")
     expect(steps).to_have_text("0.659")
+    page.goto(chapter_url)
+    expect(page.locator("h1")).to_have_text("Attention and the transformer block")
     expect(page.locator(HAND).locator("[data-bind='dryrun.masked.0.1']")).to_have_count(1)
 
 
-def test_widgets_compute_live_in_pyodide(page: Page, chapter_url):
-    page.goto(chapter_url)
+def test_widgets_compute_live_in_pyodide(page: Page, quiz_url):
+    page.goto(quiz_url)
     wait_for_python(page)
     quiz = page.locator(QUIZ)
     before = quiz.locator("[data-bind='logits.0']").first.inner_text()
@@ -63,8 +67,8 @@ def test_widgets_compute_live_in_pyodide(page: Page, chapter_url):
         ("−0.66", "Not quite"),
     ],
 )
-def test_the_quiz_grades_what_the_reader_types(page: Page, chapter_url, typed, verdict):
-    page.goto(chapter_url)
+def test_the_quiz_grades_what_the_reader_types(page: Page, quiz_url, typed, verdict):
+    page.goto(quiz_url)
     quiz = page.locator(QUIZ)
     expect(quiz).to_have_attribute("data-mounted", "true")
     quiz.locator("[data-answer=answer]").fill(typed)
@@ -102,7 +106,7 @@ def test_a_fresh_attention_problem_replaces_the_numbers(page: Page, chapter_url)
     hand = page.locator(HAND)
     hand.locator("[data-action=new]").click()
     expect(hand).to_have_attribute("data-live", "true", timeout=20_000)
-    state = page.evaluate("() => window.hlw.widgets[1].state")
+    state = page.evaluate("() => window.hlw.widgets[0].state")
     assert numbers_close(state, call("attention_by_hand", {"seed": state["seed"], "causal": False}))
     first_q = hand.locator("[data-bind='dryrun.q.0.0']").inner_text()
     assert first_q == str(int(state["dryrun"]["q"][0][0]))
@@ -137,12 +141,12 @@ def test_kernel_errors_come_back_as_a_message(page: Page, chapter_url):
     assert message == "ValueError: logits: expected at least 1 value, got 0"
 
 
-def test_every_request_goes_to_the_serving_host(page: Page, site_url, chapter_url):
+def test_every_request_goes_to_the_serving_host(page: Page, site_url, quiz_url):
     hosts: set[str] = set()
     page.on("request", lambda request: hosts.add(request.url.split("/")[2]))
-    for url in (site_url, chapter_url, f"{site_url}embed/softmax-quiz.html"):
+    for url in (site_url, quiz_url, f"{site_url}embed/softmax-quiz.html"):
         page.goto(url)
-        if url == chapter_url:
+        if url == quiz_url:
             wait_for_python(page)
             page.locator(f"{QUIZ} [data-action=new]").click()
             expect(page.locator(QUIZ)).to_have_attribute("data-live", "true", timeout=20_000)
@@ -185,10 +189,10 @@ def test_a_host_cannot_resize_frames_it_did_not_load_from_us(page: Page, other_o
     assert page.evaluate("document.querySelector('iframe').style.height") == "100px"
 
 
-def test_without_the_runtime_the_page_keeps_its_numbers_and_says_why(page: Page, chapter_url):
+def test_without_the_runtime_the_page_keeps_its_numbers_and_says_why(page: Page, quiz_url):
     page.route("**/pyodide/**", lambda route: route.abort())
     started = time.monotonic()
-    page.goto(chapter_url)
+    page.goto(quiz_url)
     status = page.locator(f"{QUIZ} [data-status]")
     expect(status).to_have_attribute("data-state", "failed", timeout=15_000)
     assert time.monotonic() - started < 15
