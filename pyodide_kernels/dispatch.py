@@ -29,6 +29,7 @@ MODULES: tuple[str, ...] = (
     "by_hand",
     "bpe",
     "cl100k",
+    "tokenizers",
     "sampling",
     "loss",
     "embeddings",

@@ -28,6 +28,8 @@ EXAMPLES: dict[str, dict] = {
     "bpe_train": {"text": "aaabdaaabac", "num_merges": 3, "encode": ["aaab", "dab"]},
     "cl100k_decode": {"ids": [9906, 1917]},
     "cl100k_encode": {"text": "Hello world"},
+    "model_tokenize": {"text": "To be, or not"},
+    "tokenizer_compare": {"text": "Hello world"},
     "cosine_similarity": {"a": [1, 0], "b": [1, 1]},
     "cross_entropy": {"logits": [[2, 1, 0.1], [0, 0, 0]], "targets": [0, 2]},
     "decoding_comparator": {"temperature": 0.5, "top_k": 2, "top_p": 0.9, "seed": 4},
