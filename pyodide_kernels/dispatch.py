@@ -40,6 +40,8 @@ MODULES: tuple[str, ...] = (
     "moe",
     "costs",
     "gpt",
+    "token_vectors",
+    "position_explorer",
 )
 
 

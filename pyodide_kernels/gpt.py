@@ -41,7 +41,6 @@ __kernels__ = (
     "gpt_generate",
     "gpt_attention",
     "gpt_logit_lens",
-    "gpt_embedding_neighbours",
     "gpt_patch",
     "gpt_loss",
 )
@@ -374,31 +373,6 @@ def gpt_logit_lens(prompt: Any, k: Any = 1) -> dict[str, Any]:
         "tokens": [m.token_text(i) for i in ids],
         "layers": ["embed"] + [f"h.{i}" for i in range(m.n_layer)],
         "top": [[top_tokens(m, row, kk) for row in layer] for layer in lens],  # (L+1, T, k)
-    }
-
-
-def gpt_embedding_neighbours(token: Any, n: Any = 10) -> dict[str, Any]:
-    """Tokens whose embeddings have the highest cosine similarity to ``token`` (text or id).
-
-    Example: ``gpt_embedding_neighbours(" king", 3)["neighbours"][0]["token"]`` -> ' king'
-    """
-    m = load()
-    if isinstance(token, str) and token and not token.lstrip("-").isdigit():
-        ids = m.encode(token)
-        if len(ids) != 1:
-            raise ValueError(f"token: {token!r} is {len(ids)} tokens, expected one")
-        tid = ids[0]
-    else:
-        tid = as_int(token, "token", 0, m.vocab_size - 1)
-    e = m.w["wte.weight"]
-    unit = e / np.linalg.norm(e, axis=1, keepdims=True)  # (vocab, d)
-    sims = unit @ unit[tid]  # (vocab,)
-    order = np.argsort(-sims, kind="stable")[: as_int(n, "n", 1, m.vocab_size)]
-    return {
-        "token": m.token_text(tid),
-        "neighbours": [
-            {"id": int(i), "token": m.token_text(int(i)), "cosine": float(sims[i])} for i in order
-        ],
     }
 
 
