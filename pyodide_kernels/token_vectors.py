@@ -75,14 +75,18 @@ def gpt_embedding_explorer(
     m = load()
     ids = m.encode(" " + text if space is True and not text[0].isspace() else text)
     index = as_int(pick, "pick", 0, len(ids) - 1)
-    vector = m.w["wte.weight"][ids[index]]  # (d,)
+    table = m.w["wte.weight"]
+    vector = table[ids[index]]  # (d,)
+    low, high = float(table.min()), float(table.max())
     return {
         "pieces": [{"id": i, "token": m.token_text(i)} for i in ids],
         "pick": index,
+        "table_shape": list(table.shape),
         "id": ids[index],
         "token": m.token_text(ids[index]),
         "vector": vector,
         "norm": float(np.linalg.norm(vector)),
         "range": [float(vector.min()), float(vector.max())],
+        "vector_heat": (vector - low) / (high - low),  # the whole table's range -> [0, 1]
         "neighbours": neighbours_of(m, ids[index], as_int(n, "n", 1, 50)),
     }
