@@ -41,6 +41,8 @@ MODULES: tuple[str, ...] = (
     "costs",
     "gpt",
     "token_vectors",
+    "attention_map",
+    "residual",
     "position_explorer",
 )
 

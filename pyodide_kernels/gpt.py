@@ -161,7 +161,8 @@ def forward(
 ) -> tuple[np.ndarray, list, dict[str, Any]]:
     """Logits (T, vocab) for ``ids`` placed after the ``cache``'s positions; the new cache
     (per layer: keys and values (nh, t, hs)); with ``record``, the residual stream after the
-    embeddings and each block ("resid", (L+1, T, d)) and attention weights ("attn").
+    embeddings and each block ("resid", (L+1, T, d)), between each block's attention and MLP
+    ("mid", L × (T, d)) and attention weights ("attn").
 
     Example: ``forward(load(), [0, 1])[0].shape`` -> (2, 1024)
     """
@@ -179,7 +180,7 @@ def forward(
         tok[:, hooks["embed_zero"][0] : hooks["embed_zero"][1]] = 0
     wpe = w["wpe.weight"][pos]  # (T, d)
     x = tok + (wpe * hooks["pos_scale"] if "pos_scale" in hooks else wpe)  # (T, d)
-    rec: dict[str, Any] = {"resid": [], "attn": []}
+    rec: dict[str, Any] = {"resid": [], "attn": [], "mid": []}
 
     def after_block(x: np.ndarray, layer: int) -> np.ndarray:
         if "noise" in hooks and hooks["noise"][0] == layer and hooks["noise"][1] != 0:
@@ -217,6 +218,8 @@ def forward(
             y[hooks["head"][1]] *= hooks["head"][2]
         y = y.transpose(1, 0, 2).reshape(T, model.d)  # (T, d)
         x = x + y @ w[p + "attn.c_proj.weight"] + w[p + "attn.c_proj.bias"]
+        if record:
+            rec["mid"].append(x)  # the stream between attention and MLP
         h = layer_norm(x, w[p + "ln_2.weight"], w[p + "ln_2.bias"])
         a = gelu(h @ w[p + "mlp.c_fc.weight"] + w[p + "mlp.c_fc.bias"])  # (T, 4d)
         if "neuron" in hooks and hooks["neuron"][0] == i:

@@ -72,6 +72,8 @@ function makeContext(root, entry, saved) {
     args: saved.args,
     state: saved.state,
     tolerance: Number(saved.params.tolerance ?? 0.01),
+    /** The heatmap colours (viridis, from the build), for widgets that draw their own cells. */
+    palette: config.palette,
     /** Say something in the widget's feedback line. */
     say(text, kind = "info") {
       const line = root.querySelector("[data-feedback]");

@@ -37,6 +37,8 @@ EXAMPLES: dict[str, dict] = {
     "gpt_attention": {"prompt": "To be, or not to be"},
     "gpt_embedding_neighbours": {"token": " king", "n": 5},
     "gpt_embedding_explorer": {"text": "queen", "pick": 1, "n": 4},
+    "attention_heatmap": {"prompt": "O Romeo, Romeo, wherefore art thou", "layer": 3, "head": 0},
+    "residual_stream": {"prompt": "To be, or not", "position": 2},
     "order_blindness": {"first": "the king loves", "second": "loves the king"},
     "position_explorer": {"positions": 8, "d": 8, "pair": 2},
     "rope_wheel": {"pair": 1, "positions": 4, "d": 8},
