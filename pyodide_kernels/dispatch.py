@@ -43,6 +43,10 @@ MODULES: tuple[str, ...] = (
     "token_vectors",
     "attention_map",
     "residual",
+    "training",
+    "preference",
+    "scaling",
+    "quantize",
     "position_explorer",
 )
 
