@@ -47,6 +47,8 @@ MODULES: tuple[str, ...] = (
     "preference",
     "scaling",
     "quantize",
+    "hardware",
+    "model_decoding",
     "position_explorer",
 )
 
