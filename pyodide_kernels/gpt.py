@@ -62,6 +62,29 @@ class Model:
         self.n_head = 4
         self.ranks = {(a, b): new for a, b, new in tokenizer["merges"]}
         self.pieces = [bytes.fromhex(h) for h in tokenizer["tokens"]]
+        names = (
+            "ln_1.weight",
+            "ln_1.bias",
+            "attn.c_attn.weight",
+            "attn.c_attn.bias",
+            "attn.c_proj.weight",
+            "attn.c_proj.bias",
+            "ln_2.weight",
+            "ln_2.bias",
+            "mlp.c_fc.weight",
+            "mlp.c_fc.bias",
+            "mlp.c_proj.weight",
+            "mlp.c_proj.bias",
+        )
+        # Linear weights (in, out) stored column-major: same shapes and numbers, but ``x @ W``
+        # then reads each output's weights contiguously, which wasm NumPy (no BLAS) does 2.5-5x
+        # faster than striding down a row-major column. The tied unembedding is used as
+        # ``wte.T``, which has that layout already.
+        for key in self.w:
+            if key.endswith(("c_attn.weight", "c_proj.weight", "c_fc.weight")):
+                self.w[key] = np.asfortranarray(self.w[key])
+        # Per-layer weight tuples: no string lookups in the decode loop.
+        self.layers = [tuple(self.w[f"h.{i}.{n}"] for n in names) for i in range(self.n_layer)]
 
     def encode(self, text: str) -> list[int]:
         return [i for w in split_words(text) for i in encode_word(tuple(w.encode()), self.ranks)]
@@ -86,11 +109,28 @@ def load(weights: str = "traces/model.npz", tokenizer: str = "traces/tokenizer.j
     return model
 
 
+class KVCache(list):
+    """A key/value cache preallocated for the whole context window: ``forward`` writes each new
+    position in place instead of concatenating. It is still a list of per-layer (keys, values)
+    views (nh, t, hs), so code that reads a cache reads this one too; it grows in place, so only
+    one continuation may extend it (``generate_ids`` owns its own).
+
+    Example: ``forward(m, [0], KVCache(m))[1][0][0].shape`` -> (4, 1, 32)
+    """
+
+    def __init__(self, model: Model):
+        super().__init__()
+        shape = (model.n_layer, model.n_head, model.n_ctx, model.d // model.n_head)
+        self.k = np.zeros(shape, dtype=F32)  # (L, nh, n_ctx, hs)
+        self.v = np.zeros(shape, dtype=F32)  # (L, nh, n_ctx, hs)
+
+
 def layer_norm(x: np.ndarray, g: np.ndarray, b: np.ndarray) -> np.ndarray:
     """LayerNorm over the last axis. Example: ``layer_norm(np.ones((1, 2), 'f4'), 1, 0)`` -> 0s"""
-    mu = x.mean(-1, keepdims=True)
-    var = ((x - mu) ** 2).mean(-1, keepdims=True)
-    return (x - mu) / np.sqrt(var + EPS) * g + b
+    n = F32(x.shape[-1])
+    xc = x - np.add.reduce(x, -1, keepdims=True) / n  # the same sum and division as x.mean
+    var = np.add.reduce(xc * xc, -1, keepdims=True) / n
+    return xc / np.sqrt(var + EPS) * g + b
 
 
 def gelu(x: np.ndarray) -> np.ndarray:
@@ -198,37 +238,46 @@ def forward(
 
     x = after_block(x, -1)
     new_cache = []
-    for i in range(model.n_layer):
-        p = f"h.{i}."
-        h = layer_norm(x, w[p + "ln_1.weight"], w[p + "ln_1.bias"])
-        qkv = h @ w[p + "attn.c_attn.weight"] + w[p + "attn.c_attn.bias"]  # (T, 3d)
-        q, k, v = (a.reshape(T, nh, hs).transpose(1, 0, 2) for a in np.split(qkv, 3, axis=1))
-        if cache:
+    inplace = isinstance(cache, KVCache)
+    scale = F32(1 / math.sqrt(hs))
+    future = np.arange(past + T)[None, :] > pos[:, None] if T > 1 else None  # (T, past+T)
+    for i, (g1, b1, wqkv, bqkv, wo, bo, g2, b2, wfc, bfc, wpr, bpr) in enumerate(model.layers):
+        h = layer_norm(x, g1, b1)
+        qkv = (h @ wqkv + bqkv).reshape(T, 3, nh, hs).transpose(1, 2, 0, 3)  # (3, nh, T, hs)
+        q, k, v = qkv[0], qkv[1], qkv[2]
+        if inplace:
+            cache.k[i, :, past : past + T] = k
+            cache.v[i, :, past : past + T] = v
+            k, v = cache.k[i, :, : past + T], cache.v[i, :, : past + T]  # (nh, past+T, hs)
+        elif cache:
             k = np.concatenate([cache[i][0], k], axis=1)  # (nh, past+T, hs)
             v = np.concatenate([cache[i][1], v], axis=1)
         new_cache.append((k, v))
-        scores = (q @ k.transpose(0, 2, 1)) * F32(1 / math.sqrt(hs))  # (nh, T, past+T)
-        future = np.arange(past + T)[None, :] > pos[:, None]  # (T, past+T)
-        scores = np.where(future, F32(-np.inf), scores)
-        scores = np.exp(scores - scores.max(-1, keepdims=True))
+        scores = (q @ k.transpose(0, 2, 1)) * scale  # (nh, T, past+T)
+        if future is not None:
+            scores = np.where(future, F32(-np.inf), scores)
+        scores -= scores.max(-1, keepdims=True)
+        np.exp(scores, out=scores)
         att = scores / scores.sum(-1, keepdims=True)  # (nh, T, past+T)
         y = att @ v  # (nh, T, hs)
         if "head" in hooks and hooks["head"][0] == i:
             y = y.copy()
             y[hooks["head"][1]] *= hooks["head"][2]
         y = y.transpose(1, 0, 2).reshape(T, model.d)  # (T, d)
-        x = x + y @ w[p + "attn.c_proj.weight"] + w[p + "attn.c_proj.bias"]
+        x = x + y @ wo + bo
         if record:
             rec["mid"].append(x)  # the stream between attention and MLP
-        h = layer_norm(x, w[p + "ln_2.weight"], w[p + "ln_2.bias"])
-        a = gelu(h @ w[p + "mlp.c_fc.weight"] + w[p + "mlp.c_fc.bias"])  # (T, 4d)
+        h = layer_norm(x, g2, b2)
+        a = gelu(h @ wfc + bfc)  # (T, 4d)
         if "neuron" in hooks and hooks["neuron"][0] == i:
-            a = a.copy()
             a[:, hooks["neuron"][1]] += hooks["neuron"][2]
-        x = x + a @ w[p + "mlp.c_proj.weight"] + w[p + "mlp.c_proj.bias"]
+        x = x + a @ wpr + bpr
         if record:
             rec["attn"].append(att)
         x = after_block(x, i)
+    if inplace:
+        cache[:] = new_cache
+        new_cache = cache
     logits = layer_norm(x, w["ln_f.weight"], w["ln_f.bias"]) @ wte.T  # (T, vocab)
     if "logit_bias" in hooks:
         logits[:, hooks["logit_bias"][0]] += hooks["logit_bias"][1]
@@ -280,8 +329,8 @@ def generate_ids(
     Example: ``generate_ids(load(), load().encode("ROMEO:"), 3)`` -> three greedy token ids
     """
     rng = np.random.default_rng(seed)
-    out, context, cache = [], list(ids), None
-    logits, cache, _ = forward(model, context, None, hooks)
+    out, context = [], list(ids)
+    logits, cache, _ = forward(model, context, KVCache(model) if use_cache else None, hooks)
     for _ in range(steps):
         probs, _ = filtered_distribution(logits[-1].astype(np.float64), temperature, top_k, top_p)
         nxt = int(np.argmax(probs)) if temperature == 0 else int(rng.choice(probs.size, p=probs))

@@ -65,6 +65,22 @@ def test_kv_cache_decoding_equals_full_forward(model, prompt):
     np.testing.assert_allclose(np.stack(rows), full, atol=1e-4)
 
 
+@pytest.mark.parametrize("prompt", PROMPTS)
+def test_preallocated_kv_cache_equals_the_concatenating_one(model, prompt):
+    ids = model.encode(prompt)
+    grown, inplace = None, gpt.KVCache(model)
+    logits_a, grown, _ = gpt.forward(model, ids[:3], grown)
+    logits_b, inplace, _ = gpt.forward(model, ids[:3], inplace)
+    for token in ids[3:]:
+        a, grown, _ = gpt.forward(model, [token], grown)
+        b, inplace, _ = gpt.forward(model, [token], inplace)
+        np.testing.assert_array_equal(a, b)
+    assert isinstance(inplace, gpt.KVCache) and len(inplace) == model.n_layer
+    for (ka, va), (kb, vb) in zip(grown, inplace, strict=True):
+        np.testing.assert_array_equal(ka, kb)
+        np.testing.assert_array_equal(va, vb)
+
+
 @pytest.mark.parametrize("index", range(len(PROMPTS)))
 def test_generation_matches_the_pytorch_trace(model, index):
     recorded = json.loads((TRACES / "prompts_cpu.json").read_text())["prompts"][index]
