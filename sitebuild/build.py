@@ -121,6 +121,24 @@ def write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def remove_stale_pages(out: Path, pages: set[str]) -> list[str]:
+    """Delete pages an earlier build wrote that this one did not (a renamed or removed chapter
+    or widget), so the site never serves them; returns what went.
+
+    Example: after renaming a.md to b.md, ``remove_stale_pages(site, {"b.html"})`` -> ["a.html"]
+    """
+    stale = [
+        path.relative_to(out).as_posix()
+        for folder in (out, out / "embed")
+        if folder.is_dir()
+        for path in folder.glob("*.html")
+        if path.relative_to(out).as_posix() not in pages
+    ]
+    for relative in stale:
+        (out / relative).unlink()
+    return stale
+
+
 def build(config: BuildConfig) -> BuildResult:
     """Build the whole site into ``config.out_dir``; raises ``BuildError`` on any author mistake."""
     started = time.perf_counter()
@@ -204,6 +222,7 @@ def build(config: BuildConfig) -> BuildResult:
     for path, html in pages.items():
         write(out / path, html)
         result.pages.append(path)
+    remove_stale_pages(out, set(pages))
     listed = [""] + [c.url for c in chapters]
     write(
         out / "sitemap.xml",

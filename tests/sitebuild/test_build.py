@@ -161,6 +161,16 @@ def test_a_rebuild_leaves_unchanged_pages_untouched(site_tree):
     assert (root / "site/a.html").stat().st_mtime_ns == before
 
 
+def test_a_renamed_chapter_leaves_no_stale_page_behind(site_tree):
+    root = site_tree({"content/01-alpha.md": chapter("One.")})
+    run(root)
+    (root / "content/01-alpha.md").rename(root / "content/01-beta.md")
+    run(root)
+    assert not (root / "site/alpha.html").exists()
+    assert (root / "site/beta.html").is_file() and (root / "site/index.html").is_file()
+    assert (root / "site/embed/softmax-quiz.html").is_file()
+
+
 def test_sitemap_lists_every_chapter_at_the_site_url(site_tree):
     root = site_tree(
         {"content/01-a.md": chapter("Text."), "content/02-b.md": chapter("More.", "Beta", 2)}

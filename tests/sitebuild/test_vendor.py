@@ -55,8 +55,24 @@ def test_a_declared_library_is_served_by_the_site_under_its_hash(site_tree, repo
     assert config["widgets"]["charted"]["vendor"] == ["plotly"]
 
 
+PLAIN = """
+[plain]
+title = "No library"
+kernel = "softmax"
+module = "widgets/softmax-quiz.js"
+[plain.params]
+logits = [1.0, 2.0]
+"""
+
+
 def test_nothing_is_copied_when_no_widget_asks(site_tree):
-    root = site_tree({"content/01-a.md": CHAPTER.replace("charted", "softmax-quiz")})
+    root = site_tree(
+        {
+            "content/01-a.md": CHAPTER.replace("charted", "plain"),
+            "widgets.toml": PLAIN,
+            "templates/widgets/plain.html": "<p>{{ state.probs.0 }}</p>",
+        }
+    )
     run(root)
     assert not (root / "site" / "vendor").exists() or not any((root / "site/vendor").iterdir())
     assert page_config((root / "site/a.html").read_text())["vendor"] == {}
