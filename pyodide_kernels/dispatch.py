@@ -49,6 +49,7 @@ MODULES: tuple[str, ...] = (
     "quantize",
     "hardware",
     "model_decoding",
+    "labs",
     "position_explorer",
 )
 

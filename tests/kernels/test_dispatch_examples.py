@@ -45,6 +45,7 @@ EXAMPLES: dict[str, dict] = {
     "dpo_loss": {"policy_chosen": -10, "policy_rejected": -14, "beta": 0.2},
     "rlhf_steps": {"chosen": 1.0, "rejected": -1.0, "kl": 3.0, "beta": 0.1},
     "chinchilla": {"parameters": 7e9},
+    "lab_run": {"lab": "head-scale", "tokens": 8, "params": {"scale": 0.0}},
     "kv_cache_story": {"prompt": 3, "new_tokens": 4, "measure": True, "timed_tokens": 4},
     "time_generation": {"prompt": "ROMEO:", "new_tokens": 4, "use_cache": False},
     "matmul_story": {"rows": 6, "lanes": 3},

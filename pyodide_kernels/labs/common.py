@@ -1,0 +1,134 @@
+"""What every lab shares: BASE and TWEAK continuations of one prompt with one seed, the top next
+tokens of each, a loss on held-out text, and parameter checks with clear messages.
+
+A lab is a pure function ``(model, settings, params) -> dict`` whose result has ``base`` and
+``tweak`` (text and top tokens), an ``effect`` (one number for each side, with its unit) and,
+for some labs, a ``figure`` (a grid or a curve with labels).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .._validate import as_int, as_number, as_seed
+from ..gpt import Model, check_prompt, forward, generate_ids, load, top_tokens
+from ..sampling import check_settings
+
+#: Richard III's opening, from a play held out of training (the validation split).
+HELD_OUT = (
+    "Now is the winter of our discontent\nMade glorious summer by this sun of York;\n"
+    "And all the clouds that lour'd upon our house\nIn the deep bosom of the ocean buried.\n"
+    "Now are our brows bound with victorious wreaths;\nOur bruised arms hung up for monuments;\n"
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How both sides generate: the same prompt, seed and sampling for BASE and TWEAK."""
+
+    prompt: str
+    ids: list[int]
+    seed: int
+    tokens: int
+    temperature: float
+    top_k: int | None
+
+
+def check_settings_for(
+    model: Model, prompt: Any, seed: Any, tokens: Any, temperature: Any, top_k: Any
+) -> Settings:
+    """Validated generation settings.
+
+    Example: ``check_settings_for(m, "ROMEO:", 1, 20, 0.8, 40).tokens`` -> 20
+    """
+    ids = check_prompt(prompt, model, room=1)
+    t, k, _ = check_settings(temperature, top_k, None)
+    n = as_int(tokens, "tokens", 1, 120)
+    return Settings(prompt, ids, as_seed(seed), n, t, k)
+
+
+def side(model: Model, settings: Settings, hooks: dict[str, Any] | None, k: int = 5) -> dict:
+    """One side of the comparison: the continuation and the top next tokens after the prompt.
+
+    Example: ``side(m, s, None)["text"]`` -> the BASE continuation
+    """
+    new = generate_ids(
+        model,
+        settings.ids,
+        settings.tokens,
+        settings.temperature,
+        settings.top_k,
+        None,
+        settings.seed,
+        hooks,
+    )
+    logits = forward(model, settings.ids, None, hooks)[0]
+    return {"text": model.decode(new), "ids": new, "top": top_tokens(model, logits[-1], k)}
+
+
+def text_loss(model: Model, text: str, hooks: dict[str, Any] | None = None) -> float:
+    """Mean next-token loss (nats) of ``text`` under the hooks.
+
+    Example: ``text_loss(load(), HELD_OUT)`` -> about 3.5
+    """
+    ids = check_prompt(text, model)
+    z = forward(model, ids, None, hooks)[0][:-1].astype(np.float64)
+    z = z - z.max(-1, keepdims=True)
+    logp = z - np.log(np.exp(z).sum(-1, keepdims=True))
+    return float(-logp[np.arange(len(ids) - 1), ids[1:]].mean())
+
+
+def compare(
+    model: Model,
+    settings: Settings,
+    hooks: dict[str, Any],
+    effect_name: str,
+    unit: str,
+    measure: Any,
+) -> dict[str, Any]:
+    """BASE (no hooks) and TWEAK (``hooks``) side by side, with ``measure(hooks)`` as the effect.
+
+    Example: ``compare(m, s, {"head": (0, 0, 0.0)}, "loss", "nats", lambda h: …)``
+    """
+    return {
+        "base": side(model, settings, None),
+        "tweak": side(model, settings, hooks),
+        "effect": {
+            "name": effect_name,
+            "unit": unit,
+            "base": measure(None),
+            "tweak": measure(hooks),
+        },
+    }
+
+
+def layer_of(model: Model, value: Any, name: str = "layer") -> int:
+    """A layer index. Example: ``layer_of(load(), 9)`` raises "layer: at most 3" """
+    return as_int(value, name, 0, model.n_layer - 1)
+
+
+def head_of(model: Model, value: Any) -> int:
+    """A head index. Example: ``head_of(load(), 1)`` -> 1"""
+    return as_int(value, "head", 0, model.n_head - 1)
+
+
+def number(value: Any, name: str, low: float, high: float) -> float:
+    """A strength within its range. Example: ``number(2, "scale", 0, 3)`` -> 2.0"""
+    return as_number(value, name, low, high)
+
+
+__all__ = [
+    "HELD_OUT",
+    "Settings",
+    "check_settings_for",
+    "compare",
+    "head_of",
+    "layer_of",
+    "load",
+    "number",
+    "side",
+    "text_loss",
+]

@@ -1,0 +1,74 @@
+"""Labs 9 and 12, decoding knobs: greedy (T = 0) against T = 1.2 with top-k over several seeds,
+and reproducibility: the same seed gives the same text, a fresh seed does not, greedy never
+varies.
+
+Example: ``compare_temperatures(load(), s, {})["tweak"]["samples"]`` -> one text per seed
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import replace
+from typing import Any
+
+from .._validate import as_int
+from ..gpt import Model
+from .common import Settings, number, side
+
+
+def distinct_fraction(texts: list[str]) -> float:
+    """How many of the texts differ from each other, as a fraction of them.
+
+    Example: ``distinct_fraction(["a", "a", "b"])`` -> 0.667
+    """
+    return len(set(texts)) / len(texts)
+
+
+def compare_temperatures(model: Model, settings: Settings, params: dict[str, Any]) -> dict:
+    """Greedy (BASE) against hot sampling with top-k (TWEAK), for ``seeds`` seeds each."""
+    temperature = number(params.get("temperature", 1.2), "temperature", 0.05, 5.0)
+    top_k = as_int(params.get("top_k", 40), "top_k", 1, model.vocab_size)
+    seeds = range(settings.seed, settings.seed + as_int(params.get("seeds", 3), "seeds", 1, 6))
+    greedy = [
+        side(model, replace(settings, seed=s, temperature=0.0, top_k=None), None)["text"]
+        for s in seeds
+    ]
+    hot = [
+        side(model, replace(settings, seed=s, temperature=temperature, top_k=top_k), None)["text"]
+        for s in seeds
+    ]
+    return {
+        "base": {"label": "greedy, T = 0", "text": greedy[0], "samples": greedy},
+        "tweak": {"label": f"T = {temperature:g}, top-k {top_k}", "text": hot[0], "samples": hot},
+        "effect": {
+            "name": "distinct texts across seeds",
+            "unit": "fraction",
+            "base": distinct_fraction(greedy),
+            "tweak": distinct_fraction(hot),
+        },
+    }
+
+
+def reproducibility(model: Model, settings: Settings, params: dict[str, Any]) -> dict:
+    """The same seed twice (BASE) against a fresh random seed (TWEAK), at the given T."""
+    hot = settings if settings.temperature > 0 else replace(settings, temperature=0.8, top_k=40)
+    first, second = side(model, hot, None)["text"], side(model, hot, None)["text"]
+    fresh_seed = params.get("fresh_seed")
+    fresh_seed = (
+        secrets.randbelow(2**32)
+        if fresh_seed is None
+        else as_int(fresh_seed, "fresh_seed", 0, 2**32 - 1)
+    )
+    fresh = side(model, replace(hot, seed=fresh_seed), None)["text"]
+    greedy = {side(model, replace(settings, temperature=0.0, seed=s), None)["text"] for s in (0, 1)}
+    return {
+        "base": {"label": f"seed {hot.seed}, twice", "text": first, "again": second},
+        "tweak": {"label": f"fresh seed {fresh_seed}", "text": fresh},
+        "effect": {
+            "name": "same text as the first run",
+            "unit": "",
+            "base": float(first == second),
+            "tweak": float(fresh == first),
+        },
+        "greedy_varies": len(greedy) > 1,
+    }

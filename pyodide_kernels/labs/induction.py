@@ -1,0 +1,64 @@
+"""Lab 13, induction heads (Olsson et al. 2022): a random token sequence, then the same sequence
+again. The model cannot predict the first copy, but can copy the second, if one of its heads
+attends from each token to the token *after* that token's previous occurrence.
+
+Example: ``induction(load(), s, {"length": 24})["effect"]`` -> first-copy loss ≫ second-copy loss
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._validate import as_int
+from ..gpt import Model, forward
+from .common import Settings
+
+
+def repeated_tokens(model: Model, length: int, seed: int) -> list[int]:
+    """``length`` random token ids, twice.
+
+    Example: ``repeated_tokens(m, 3, 0)`` -> [a, b, c, a, b, c]
+    """
+    first = np.random.default_rng(seed).integers(256, model.vocab_size, length).tolist()
+    return first + first
+
+
+def induction_scores(attention: np.ndarray, length: int) -> np.ndarray:
+    """Each head's mean attention from a second-copy token to the token after its first
+    occurrence: (layers, heads). Example: shape (4, 4) for the shipped model"""
+    queries = np.arange(length, 2 * length)  # second copy
+    keys = queries - length + 1  # the token after the earlier occurrence
+    return attention[:, :, queries, keys].mean(-1)  # (L, nh)
+
+
+def induction(model: Model, settings: Settings, params: dict[str, Any]) -> dict[str, Any]:
+    """Loss on the first copy (BASE) against the second (TWEAK), and the head scores grid."""
+    length = as_int(params.get("length", 24), "length", 4, model.n_ctx // 2)
+    ids = repeated_tokens(model, length, settings.seed)
+    logits, _, rec = forward(model, ids, None, None, record=True)
+    z = logits[:-1].astype(np.float64)
+    z = z - z.max(-1, keepdims=True)
+    loss = -(z - np.log(np.exp(z).sum(-1, keepdims=True)))[np.arange(len(ids) - 1), ids[1:]]
+    scores = induction_scores(np.stack(rec["attn"]), length)
+    best = np.unravel_index(int(np.argmax(scores)), scores.shape)
+    return {
+        "base": {"label": "first copy", "text": model.decode(ids[:length])},
+        "tweak": {"label": "second copy", "text": model.decode(ids[length:])},
+        "effect": {
+            "name": "loss per token",
+            "unit": "nats",
+            "base": float(loss[: length - 1].mean()),
+            "tweak": float(loss[length:].mean()),
+        },
+        "best_head": {"layer": int(best[0]), "head": int(best[1]), "score": float(scores[best])},
+        "figure": {
+            "kind": "grid",
+            "values": scores,
+            "heat": scores,
+            "rows": [f"layer {i}" for i in range(model.n_layer)],
+            "cols": [f"head {j}" for j in range(model.n_head)],
+            "caption": "attention to the token after the previous occurrence",
+        },
+    }

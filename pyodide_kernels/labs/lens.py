@@ -1,0 +1,48 @@
+"""Lab 10, the logit lens: what the model would predict next if it stopped after each block,
+for every position of the prompt (the final LayerNorm and the unembedding applied early).
+
+Example: ``logit_lens(load(), s, {})["figure"]["cells"][0][0]`` -> the embeddings' guess
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..gpt import Model, gpt_logit_lens
+from .common import Settings
+
+
+def logit_lens(model: Model, settings: Settings, params: dict[str, Any]) -> dict[str, Any]:
+    """First layer (BASE) against the last (TWEAK) at the final position, and the full grid."""
+    lens = gpt_logit_lens(settings.prompt, 1)
+    top = [[cell[0] for cell in layer] for layer in lens["top"]]  # (L+1, T)
+    probs = np.array([[cell["prob"] for cell in layer] for layer in top])
+    return {
+        "base": {
+            "label": lens["layers"][0],
+            "text": top[0][-1]["token"],
+            "top": lens["top"][0][-1],
+        },
+        "tweak": {
+            "label": lens["layers"][-1],
+            "text": top[-1][-1]["token"],
+            "top": lens["top"][-1][-1],
+        },
+        "effect": {
+            "name": "probability of the top guess at the last position",
+            "unit": "",
+            "base": top[0][-1]["prob"],
+            "tweak": top[-1][-1]["prob"],
+        },
+        "figure": {
+            "kind": "grid",
+            "values": probs,
+            "heat": probs,
+            "rows": lens["layers"],
+            "cols": lens["tokens"],
+            "cells": [[c["token"] for c in row] for row in top],
+            "caption": "each layer's top guess for the next token, shaded by its probability",
+        },
+    }

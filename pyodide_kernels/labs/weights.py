@@ -1,0 +1,61 @@
+"""Lab 1, look at a weight matrix: one head's slice of W_Q, W_K, W_V (columns of c_attn) or W_O
+(rows of c_proj), as a heatmap with its size and spread. BASE and TWEAK compare two heads.
+
+Example: ``weight_matrix(load(), s, {"layer": 0, "head": 1, "matrix": "q"})["figure"]["values"]``
+-> a (128, 32) matrix
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..gpt import Model
+from .common import Settings, head_of, layer_of
+
+MATRICES = ("q", "k", "v", "o")
+
+
+def head_slice(model: Model, layer: int, head: int, matrix: str) -> np.ndarray:
+    """One head's block of a projection: (d, hs) for q, k, v; (hs, d) for o.
+
+    Example: ``head_slice(load(), 0, 0, "q").shape`` -> (128, 32)
+    """
+    hs = model.d // model.n_head
+    if matrix == "o":
+        return model.w[f"h.{layer}.attn.c_proj.weight"][head * hs : (head + 1) * hs]
+    offset = MATRICES.index(matrix) * model.d + head * hs
+    return model.w[f"h.{layer}.attn.c_attn.weight"][:, offset : offset + hs]
+
+
+def summary(w: np.ndarray) -> dict[str, float]:
+    """Size and spread of a matrix. Example: ``summary(np.eye(2))["norm"]`` -> 1.414"""
+    return {"norm": float(np.linalg.norm(w)), "std": float(w.std()), "max": float(np.abs(w).max())}
+
+
+def weight_matrix(model: Model, settings: Settings, params: dict[str, Any]) -> dict[str, Any]:
+    """Head ``head`` of ``layer`` (TWEAK) against head 0 of the same layer (BASE)."""
+    layer, head = layer_of(model, params.get("layer", 0)), head_of(model, params.get("head", 1))
+    matrix = params.get("matrix", "q")
+    if matrix not in MATRICES:
+        raise ValueError("matrix: one of q, k, v, o")
+    base, tweak = head_slice(model, layer, 0, matrix), head_slice(model, layer, head, matrix)
+    low, high = float(min(base.min(), tweak.min())), float(max(base.max(), tweak.max()))
+    return {
+        "base": {"label": f"layer {layer}, head 0", **summary(base)},
+        "tweak": {"label": f"layer {layer}, head {head}", **summary(tweak)},
+        "effect": {
+            "name": f"Frobenius norm of W_{matrix.upper()}",
+            "unit": "",
+            "base": summary(base)["norm"],
+            "tweak": summary(tweak)["norm"],
+        },
+        "figure": {
+            "kind": "heatmap",
+            "values": tweak,
+            "heat": (tweak - low) / (high - low),
+            "rows": "model dimension",
+            "cols": "head dimension",
+        },
+    }
