@@ -32,6 +32,12 @@ class Widget:
     params: dict[str, Any] = field(default_factory=dict)
     data: tuple[str, ...] = ()
     vendor: tuple[str, ...] = ()
+    template_name: str = ""  # several widgets may share one template (the labs); default: name
+
+    @property
+    def template(self) -> str:
+        """The template under templates/widgets/ (without .html)."""
+        return self.template_name or self.name
 
     def kernel_args(self, params: dict[str, Any]) -> dict[str, Any]:
         """The arguments the kernel gets: every parameter but the page-only ones."""
@@ -89,6 +95,7 @@ def load_registry(path: Path, static_dir: Path | None = None) -> dict[str, Widge
             dict(entry.get("params", {})),
             data,
             vendor,
+            str(entry.get("template", "")),
         )
     return widgets
 

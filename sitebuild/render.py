@@ -108,12 +108,12 @@ class PageBlocks:
         self.used.append(widget.name)
         instance = f"{widget.name}-{self.count}"
         try:
-            body = self.env.get_template(f"widgets/{widget.name}.html").render(
+            body = self.env.get_template(f"widgets/{widget.template}.html").render(
                 state=state, params=params, instance=instance, widget=widget
             )
         except TemplateNotFound:
             raise block.error(
-                f"widget {widget.name!r} has no template templates/widgets/{widget.name}.html"
+                f"widget {widget.name!r} has no template templates/widgets/{widget.template}.html"
             ) from None
         return self.env.get_template("partials/widget.html").render(
             widget=widget,

@@ -1,0 +1,157 @@
+/**
+ * One hands-on lab: the reader writes a prediction, runs BASE and TWEAK on the real model with
+ * the same prompt and seed, compares the effect, and keeps a one-line takeaway (saved in this
+ * browser; every lab's takeaways export together as a Markdown list). Everything the kernel
+ * returns is drawn with textContent.
+ */
+import { formatValue } from "../runtime/bind.js";
+import { heatColour, textOn } from "../runtime/heatmap.js";
+import { visible } from "./tokenizer-playground.js";
+
+const STORE = "hlw-lab-takeaways";
+
+/** Every saved takeaway: {lab: {title, text}}. */
+function readTakeaways() {
+  try {
+    return JSON.parse(localStorage.getItem(STORE) || "{}");
+  } catch {
+    return {};
+  }
+}
+
+/** The takeaways as a Markdown checklist, one line per lab. */
+export function takeawaysMarkdown(all) {
+  const lines = Object.values(all).filter((t) => t.text.trim())
+    .map((t) => `- [x] **${t.title}**: ${t.text.trim().replace(/\s+/g, " ")}`);
+  return ["# My takeaways from the labs", "", ...lines].join("\n") + "\n";
+}
+
+/** A element with text. */
+function element(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+/** The figure: a curve as a table, a grid or heatmap as coloured cells. */
+function drawFigure(box, figure, palette) {
+  if (!figure) {
+    box.replaceChildren();
+    return;
+  }
+  const table = element("table", undefined, figure.kind === "heatmap" ? "pos-grid" : figure.kind === "curve" ? "numbers" : "heatmap");
+  if (figure.kind === "curve") {
+    const head = element("tr");
+    head.append(element("th", figure.x_label), element("th", figure.y_label));
+    table.append(element("thead"));
+    table.tHead.append(head);
+    const body = element("tbody");
+    figure.x.forEach((x, i) => {
+      const tr = element("tr");
+      tr.append(element("td", String(x)), element("td", formatValue(figure.y[i], "fixed:3")));
+      body.append(tr);
+    });
+    table.append(body);
+  } else {
+    if (figure.caption) table.append(element("caption", figure.caption));
+    if (Array.isArray(figure.cols)) {
+      const head = element("tr");
+      head.append(element("th"), ...figure.cols.map((c) => element("th", visible(String(c)))));
+      table.append(element("thead"));
+      table.tHead.append(head);
+    }
+    const body = element("tbody");
+    figure.values.forEach((row, r) => {
+      const tr = element("tr");
+      if (Array.isArray(figure.rows)) tr.append(element("th", String(figure.rows[r])));
+      row.forEach((value, c) => {
+        const text = figure.kind === "heatmap" ? "" : figure.cells ? visible(figure.cells[r][c]) : formatValue(value, "fixed:3");
+        const td = element("td", text);
+        const colour = heatColour(palette, figure.heat[r][c]);
+        td.style.background = colour;
+        td.style.color = textOn(colour);
+        tr.append(td);
+      });
+      body.append(tr);
+    });
+    table.append(body);
+  }
+  const wrap = element("div", undefined, "table-scroll");
+  wrap.tabIndex = 0;
+  wrap.setAttribute("role", "region");
+  wrap.setAttribute("aria-label", figure.caption || "the lab's figure");
+  wrap.append(table);
+  box.replaceChildren(wrap);
+}
+
+/** One side's panel: label, text, next-token chips. */
+function drawSide(section, part, name) {
+  const heading = element("h3", `${name.toUpperCase()}: ${part.label || name}`);
+  const nodes = [heading];
+  if (part.text !== undefined) nodes.push(element("pre", part.text, "generated"));
+  if (part.top) {
+    const line = element("p", "Next token: ", "muted");
+    for (const t of part.top) line.append(element("span", `${visible(t.token)} ${formatValue(t.prob, "fixed:2")}`, "chip"), " ");
+    nodes.push(line);
+  }
+  section.replaceChildren(...nodes);
+}
+
+/** @param {object} context see page.js makeContext */
+export function mount(context) {
+  const { root } = context;
+  const guess = root.querySelector("[data-guess]");
+  const takeaway = root.querySelector("[data-takeaway]");
+  const out = root.querySelector("[data-takeaways-out]");
+  const lab = context.args.lab;
+  takeaway.value = readTakeaways()[lab]?.text ?? "";
+  takeaway.addEventListener("input", () => {
+    const all = readTakeaways();
+    all[lab] = { title: context.state.title, text: takeaway.value };
+    localStorage.setItem(STORE, JSON.stringify(all));
+  });
+  root.querySelector("[data-action=export-takeaways]").addEventListener("click", () => {
+    out.hidden = false;
+    out.value = takeawaysMarkdown(readTakeaways());
+    out.select();
+  });
+  context.onState = (state) => {
+    drawSide(root.querySelector("[data-side=base]"), state.base, "base");
+    drawSide(root.querySelector("[data-side=tweak]"), state.tweak, "tweak");
+    const effect = state.effect;
+    root.querySelector("[data-effect]").textContent =
+      `${effect.name}: BASE ${formatValue(effect.base, "fixed:4")}, TWEAK ${formatValue(effect.tweak, "fixed:4")} ${effect.unit}`;
+    drawFigure(root.querySelector("[data-figure]"), state.figure, context.palette);
+  };
+  root.querySelector("[data-action=run-lab]").addEventListener("click", async () => {
+    if (!guess.value.trim()) {
+      context.say("Write down your prediction first: it is the point of the lab.", "error");
+      guess.focus();
+      return;
+    }
+    const params = {};
+    for (const input of root.querySelectorAll("[data-param]")) {
+      const raw = input.value.trim();
+      params[input.dataset.param] = input.dataset.kind === "number" ? Number(raw.replace(",", ".")) : input.value;
+      if (input.dataset.kind === "number" && (raw === "" || !Number.isFinite(params[input.dataset.param]))) {
+        context.say(`${input.dataset.param.replace("_", " ")}: please type a number.`, "error");
+        return;
+      }
+    }
+    const prompt = root.querySelector("[data-arg=prompt]").value;
+    const seed = Number(root.querySelector("[data-arg=seed]").value);
+    if (!prompt.trim()) {
+      context.say("Type a prompt first: both sides continue it.", "error");
+      return;
+    }
+    context.say("Running BASE and TWEAK…");
+    try {
+      await context.compute({ prompt, seed, params });
+      root.querySelector("[data-side=tweak]").hidden = false;
+      context.say(`You predicted: “${guess.value.trim()}”. Compare it with the effect below.`);
+    } catch {
+      /* compute() said why; the last result stays */
+    }
+  });
+}
