@@ -223,3 +223,13 @@ def test_the_compiled_archives_leave_out_the_dropped_members_only(tmp_path):
         names = archive.namelist()
     assert not [n for n in names if dropped.search(n)]
     assert {"asyncio/__init__.pyc", "email/parser.pyc", "pyodide/__init__.pyc"} <= set(names)
+    import subprocess
+
+    booted = subprocess.run(
+        ["node", str(ROOT / "tools" / "check_compiled_boot.mjs"), f"{folder.resolve()}/"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert booted.returncode == 0, booted.stderr[-3000:]
+    assert "compiled runtime ok" in booted.stdout
