@@ -168,7 +168,8 @@ GENERATE = {"prompt": "ROMEO:", "max_new_tokens": 120, "temperature": 0.0}
 
 def model_speed(url: str) -> dict[str, float]:
     """Tokens per second of the project's GPT (KV cache, greedy, 120 new tokens) in the browser
-    worker and, on the same code, in CPython; the model is loaded before timing."""
+    worker and, on the same code, in CPython; the model is loaded before timing. Also the tab's
+    memory once it has generated."""
     from playwright.sync_api import sync_playwright
 
     from pyodide_kernels.dispatch import call
@@ -190,8 +191,13 @@ def model_speed(url: str) -> dict[str, float]:
         }""",
             [GENERATE, MODEL_FILES],
         )
+        memory = renderer_pss_mb()
         browser.close()
-    return {"browser_tokens_per_s": seconds[0] / seconds[1], "cpython_tokens_per_s": cpython}
+    return {
+        "browser_tokens_per_s": seconds[0] / seconds[1],
+        "cpython_tokens_per_s": cpython,
+        "tab_pss_after_generation_mb": memory,
+    }
 
 
 def renderer_pss_mb() -> float:
@@ -283,7 +289,8 @@ def main(argv: list[str] | None = None) -> int:
     speed = figures["model"]
     print(
         f"model  {speed['browser_tokens_per_s']:.0f} tokens/s in the browser worker, "
-        f"{speed['cpython_tokens_per_s']:.0f} tokens/s in CPython (KV cache, greedy)"
+        f"{speed['cpython_tokens_per_s']:.0f} tokens/s in CPython (KV cache, greedy); tab memory "
+        f"(PSS) after generating {speed['tab_pss_after_generation_mb']:.0f} MB"
     )
     row = figures["soak"]
     print(
