@@ -29,6 +29,7 @@ MODULES: tuple[str, ...] = (
     "by_hand",
     "bpe",
     "cl100k",
+    "tokenizers",
     "sampling",
     "loss",
     "embeddings",
@@ -39,6 +40,16 @@ MODULES: tuple[str, ...] = (
     "moe",
     "costs",
     "gpt",
+    "token_vectors",
+    "attention_map",
+    "residual",
+    "training",
+    "preference",
+    "scaling",
+    "quantize",
+    "hardware",
+    "model_decoding",
+    "position_explorer",
 )
 
 

@@ -41,7 +41,6 @@ __kernels__ = (
     "gpt_generate",
     "gpt_attention",
     "gpt_logit_lens",
-    "gpt_embedding_neighbours",
     "gpt_patch",
     "gpt_loss",
 )
@@ -202,7 +201,8 @@ def forward(
 ) -> tuple[np.ndarray, list, dict[str, Any]]:
     """Logits (T, vocab) for ``ids`` placed after the ``cache``'s positions; the new cache
     (per layer: keys and values (nh, t, hs)); with ``record``, the residual stream after the
-    embeddings and each block ("resid", (L+1, T, d)) and attention weights ("attn").
+    embeddings and each block ("resid", (L+1, T, d)), between each block's attention and MLP
+    ("mid", L × (T, d)) and attention weights ("attn").
 
     Example: ``forward(load(), [0, 1])[0].shape`` -> (2, 1024)
     """
@@ -220,7 +220,7 @@ def forward(
         tok[:, hooks["embed_zero"][0] : hooks["embed_zero"][1]] = 0
     wpe = w["wpe.weight"][pos]  # (T, d)
     x = tok + (wpe * hooks["pos_scale"] if "pos_scale" in hooks else wpe)  # (T, d)
-    rec: dict[str, Any] = {"resid": [], "attn": []}
+    rec: dict[str, Any] = {"resid": [], "attn": [], "mid": []}
 
     def after_block(x: np.ndarray, layer: int) -> np.ndarray:
         if "noise" in hooks and hooks["noise"][0] == layer and hooks["noise"][1] != 0:
@@ -265,6 +265,8 @@ def forward(
             y[hooks["head"][1]] *= hooks["head"][2]
         y = y.transpose(1, 0, 2).reshape(T, model.d)  # (T, d)
         x = x + y @ wo + bo
+        if record:
+            rec["mid"].append(x)  # the stream between attention and MLP
         h = layer_norm(x, g2, b2)
         a = gelu(h @ wfc + bfc)  # (T, 4d)
         if "neuron" in hooks and hooks["neuron"][0] == i:
@@ -423,31 +425,6 @@ def gpt_logit_lens(prompt: Any, k: Any = 1) -> dict[str, Any]:
         "tokens": [m.token_text(i) for i in ids],
         "layers": ["embed"] + [f"h.{i}" for i in range(m.n_layer)],
         "top": [[top_tokens(m, row, kk) for row in layer] for layer in lens],  # (L+1, T, k)
-    }
-
-
-def gpt_embedding_neighbours(token: Any, n: Any = 10) -> dict[str, Any]:
-    """Tokens whose embeddings have the highest cosine similarity to ``token`` (text or id).
-
-    Example: ``gpt_embedding_neighbours(" king", 3)["neighbours"][0]["token"]`` -> ' king'
-    """
-    m = load()
-    if isinstance(token, str) and token and not token.lstrip("-").isdigit():
-        ids = m.encode(token)
-        if len(ids) != 1:
-            raise ValueError(f"token: {token!r} is {len(ids)} tokens, expected one")
-        tid = ids[0]
-    else:
-        tid = as_int(token, "token", 0, m.vocab_size - 1)
-    e = m.w["wte.weight"]
-    unit = e / np.linalg.norm(e, axis=1, keepdims=True)  # (vocab, d)
-    sims = unit @ unit[tid]  # (vocab,)
-    order = np.argsort(-sims, kind="stable")[: as_int(n, "n", 1, m.vocab_size)]
-    return {
-        "token": m.token_text(tid),
-        "neighbours": [
-            {"id": int(i), "token": m.token_text(int(i)), "cosine": float(sims[i])} for i in order
-        ],
     }
 
 

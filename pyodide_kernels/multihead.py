@@ -145,6 +145,7 @@ def kv_cache_bytes(
     variants = {"MHA": dims["n_head"], "GQA": dims["n_kv_head"], "MQA": 1}
     return {
         "bytes": {name: per_head * heads for name, heads in variants.items()},
+        "gib": {name: per_head * heads / 2**30 for name, heads in variants.items()},
         "kv_heads": variants,
         **dims,
     }

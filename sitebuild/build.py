@@ -27,6 +27,7 @@ from .palette import VIRIDIS
 from .registry import Widget, load_registry
 from .render import PageBlocks, make_environment, render_markdown
 from .search import index_site
+from .vendor import vendor_libraries
 
 #: Seconds the browser waits for the Python runtime before giving up and saying so.
 RUNTIME_TIMEOUT_S = 40
@@ -89,7 +90,11 @@ def git_revision(root: Path) -> str:
 
 
 def page_config(
-    config: BuildConfig, asset_hash: str, registry: dict[str, Widget], runtime: dict[str, Any]
+    config: BuildConfig,
+    asset_hash: str,
+    registry: dict[str, Widget],
+    runtime: dict[str, Any],
+    vendor: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     """The JSON each page hands its scripts: where things are and what each widget is."""
     base = config.base
@@ -104,6 +109,7 @@ def page_config(
         "callTimeoutMs": CALL_TIMEOUT_S * 1000,
         "widgets": {name: w.browser_entry() for name, w in registry.items()},
         "palette": VIRIDIS,
+        "vendor": {name: {**v, "url": f"{base}{v['url']}"} for name, v in (vendor or {}).items()},
     }
 
 
@@ -113,6 +119,24 @@ def write(path: Path, text: str) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+
+
+def remove_stale_pages(out: Path, pages: set[str]) -> list[str]:
+    """Delete pages an earlier build wrote that this one did not (a renamed or removed chapter
+    or widget), so the site never serves them; returns what went.
+
+    Example: after renaming a.md to b.md, ``remove_stale_pages(site, {"b.html"})`` -> ["a.html"]
+    """
+    stale = [
+        path.relative_to(out).as_posix()
+        for folder in (out, out / "embed")
+        if folder.is_dir()
+        for path in folder.glob("*.html")
+        if path.relative_to(out).as_posix() not in pages
+    ]
+    for relative in stale:
+        (out / relative).unlink()
+    return stale
 
 
 def build(config: BuildConfig) -> BuildResult:
@@ -148,7 +172,8 @@ def build(config: BuildConfig) -> BuildResult:
         from .runtime import vendor_runtime
 
         runtime = vendor_runtime(out, root / ".cache", root)
-    site_config = page_config(config, asset_hash, registry, runtime)
+    vendor = vendor_libraries({lib for w in registry.values() for lib in w.vendor}, out)
+    site_config = page_config(config, asset_hash, registry, runtime, vendor)
     site_config["chapters"] = [
         {"slug": c.slug, "url": c.url, "title": c.title, "exercises": exercises[c.slug]}
         for c in chapters
@@ -197,6 +222,7 @@ def build(config: BuildConfig) -> BuildResult:
     for path, html in pages.items():
         write(out / path, html)
         result.pages.append(path)
+    remove_stale_pages(out, set(pages))
     listed = [""] + [c.url for c in chapters]
     write(
         out / "sitemap.xml",

@@ -15,6 +15,7 @@ from pyodide_kernels.dispatch import call, kernel_names
 
 from .blocks import Block
 from .errors import BuildError
+from .vendor import LIBRARIES
 
 #: Block parameters that tune the widget's page, not its kernel call.
 PAGE_ONLY_PARAMS = frozenset({"tolerance"})
@@ -30,6 +31,7 @@ class Widget:
     module: str
     params: dict[str, Any] = field(default_factory=dict)
     data: tuple[str, ...] = ()
+    vendor: tuple[str, ...] = ()
 
     def kernel_args(self, params: dict[str, Any]) -> dict[str, Any]:
         """The arguments the kernel gets: every parameter but the page-only ones."""
@@ -43,6 +45,7 @@ class Widget:
             "module": self.module,
             "params": self.params,
             "data": list(self.data),
+            "vendor": list(self.vendor),
         }
 
 
@@ -68,6 +71,16 @@ def load_registry(path: Path, static_dir: Path | None = None) -> dict[str, Widge
         for relative in data:
             if not (path.parent / relative).is_file():
                 raise BuildError(path, 1, f"widget {name!r}: data file {relative} is missing")
+        vendor = tuple(entry.get("vendor", ()))
+        for library in vendor:
+            if library not in LIBRARIES:
+                known_libraries = ", ".join(sorted(LIBRARIES))
+                raise BuildError(
+                    path,
+                    1,
+                    f"widget {name!r}: unknown vendor library {library!r} "
+                    f"(known: {known_libraries})",
+                )
         widgets[name] = Widget(
             name,
             entry["title"],
@@ -75,6 +88,7 @@ def load_registry(path: Path, static_dir: Path | None = None) -> dict[str, Widge
             entry["module"],
             dict(entry.get("params", {})),
             data,
+            vendor,
         )
     return widgets
 

@@ -24,7 +24,7 @@ from .math import MathExtension
 from .palette import heat_style
 from .registry import Widget, initial_state, resolve_params
 
-EXERCISE_FIELDS = {"question", "kernel", "args", "answer", "tolerance", "hint", "unit"}
+EXERCISE_FIELDS = {"question", "kernel", "args", "answer", "tolerance", "hint", "unit", "scale"}
 
 
 def make_environment(templates_dir: Path) -> Environment:
@@ -150,6 +150,10 @@ class PageBlocks:
             raise block.error(f"exercise kernel refused its args: {exc}") from None
         if isinstance(answer, bool) or not isinstance(answer, (int, float)):
             raise block.error(f"exercise answer {params['answer']!r} is not a number: {answer!r}")
+        scale = params.get("scale", 1)  # the answer in other units: bytes -> GiB, MACs -> billions
+        if isinstance(scale, bool) or not isinstance(scale, (int, float)) or scale <= 0:
+            raise block.error(f"exercise 'scale' must be a number > 0, got {scale!r}")
+        answer = answer * scale
         exercise_id = f"exercise-{block.name or self.count}"
         self.exercises.append(exercise_id)
         return self.env.get_template("partials/exercise.html").render(

@@ -14,6 +14,30 @@ import { exportFromButton, paintHeat } from "./heatmap.js";
 const config = JSON.parse(document.getElementById("hlw-config").textContent);
 const client = new KernelClient(config, new URL("./kernel-worker.js", import.meta.url));
 const widgets = [];
+const vendorLoads = new Map();
+
+/**
+ * Load a vendored library (a classic script served by this site) once.
+ * @param {string} name a key of config.vendor, e.g. "plotly"
+ * @returns {Promise<any>} the global the library sets (window.Plotly)
+ */
+function loadVendor(name) {
+  const entry = config.vendor?.[name];
+  if (!entry) return Promise.reject(new Error(`This page has no library named ${name}.`));
+  if (!vendorLoads.has(name)) {
+    vendorLoads.set(name, new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = entry.url;
+      script.onload = () => resolve(window[entry.global]);
+      script.onerror = () => {
+        vendorLoads.delete(name);
+        reject(new Error(`The ${name} library could not be loaded; the table shows the same numbers.`));
+      };
+      document.head.append(script);
+    }));
+  }
+  return vendorLoads.get(name);
+}
 
 /** Show the runtime's state on every widget's status line. */
 function showStatus({ state, text }) {
@@ -48,6 +72,8 @@ function makeContext(root, entry, saved) {
     args: saved.args,
     state: saved.state,
     tolerance: Number(saved.params.tolerance ?? 0.01),
+    /** The heatmap colours (viridis, from the build), for widgets that draw their own cells. */
+    palette: config.palette,
     /** Say something in the widget's feedback line. */
     say(text, kind = "info") {
       const line = root.querySelector("[data-feedback]");
@@ -55,6 +81,12 @@ function makeContext(root, entry, saved) {
         line.textContent = text;
         line.dataset.kind = kind;
       }
+    },
+    /** A library the widget declares in widgets.toml (`vendor = ["plotly"]`), loaded on demand. */
+    vendor(name) {
+      return (entry.vendor ?? []).includes(name)
+        ? loadVendor(name)
+        : Promise.reject(new Error(`Widget ${root.dataset.widget} does not declare ${name}.`));
     },
     /**
      * Run the widget's kernel with changed arguments and show the result.

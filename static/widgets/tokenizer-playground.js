@@ -1,6 +1,7 @@
 /**
- * Tokenizer playground: the reader's text, tokenized by cl100k_base in Python as they type.
- * The token list changes length, so this widget draws it itself (with textContent only).
+ * Tokenizer playground: the reader's text, tokenized in Python as they type by cl100k_base and by
+ * this site's own model's tokenizer. The token lists change length, so this widget draws them
+ * itself (with textContent only).
  */
 
 /** Make whitespace visible in a token: "·" for a space, "↵" for a newline, "→" for a tab. */
@@ -30,8 +31,13 @@ function drawTokens(list, state) {
 export function mount(context) {
   const input = context.root.querySelector("[data-text]");
   const list = context.root.querySelector("[data-tokens]");
-  drawTokens(list, context.state);
-  context.onState = (state) => drawTokens(list, state);
+  const modelList = context.root.querySelector("[data-model-tokens]");
+  const draw = (state) => {
+    drawTokens(list, state);
+    drawTokens(modelList, state.model);
+  };
+  draw(context.state);
+  context.onState = draw;
   let timer = null;
   input.addEventListener("input", () => {
     clearTimeout(timer);

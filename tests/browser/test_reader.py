@@ -43,17 +43,17 @@ def test_exercise_progress_survives_a_reload_and_resets(page: Page, site_url, ch
     exercise = page.locator("#exercise-shift-invariance")
     exercise.locator("input").fill("0.66")
     exercise.locator("[data-action=check-exercise]").click()
-    expect(page.locator("[data-progress]")).to_have_text("Your progress: 1 of 2 exercises done.")
+    expect(page.locator("[data-progress]")).to_have_text("Your progress: 1 of 4 exercises done.")
     page.reload()
     expect(exercise.locator("input")).to_have_value("0.66")
     expect(exercise.locator("[data-feedback]")).to_have_text("Correct.")
     page.goto(site_url)
     expect(page.locator("[data-chapter-progress=attention-and-the-block]")).to_have_text(
-        "1 of 2 exercises done"
+        "1 of 4 exercises done"
     )
     page.locator("[data-action=reset-progress]").click()
     expect(page.locator("[data-chapter-progress=attention-and-the-block]")).to_have_text(
-        "0 of 2 exercises done"
+        "0 of 4 exercises done"
     )
     page.goto(chapter_url)
     expect(exercise.locator("input")).to_have_value("")
@@ -81,7 +81,7 @@ def test_reduced_motion_turns_transitions_off(page: Page, chapter_url):
 
 
 def test_search_finds_a_word_from_a_chapter_offline(page: Page, site_url):
-    page.goto(f"{site_url}search.html?q=dot%20product")
+    page.goto(f"{site_url}search.html?q=query%20key%20value")
     result = page.locator(".pagefind-ui__result-link").first
     expect(result).to_have_text("Attention and the transformer block", timeout=10_000)
 

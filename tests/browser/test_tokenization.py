@@ -35,11 +35,15 @@ def tokenization(page: Page, site_url) -> Page:
 def test_the_playground_tokenizes_any_text_live(tokenization: Page, text):
     widget = tokenization.locator(PLAYGROUND)
     widget.locator("[data-text]").fill(text)
-    expected = call("cl100k_encode", {"text": text})
+    expected = call("tokenizer_compare", {"text": text})
     expect(widget.locator("[data-bind=count]")).to_have_text(str(expected["count"]), timeout=20_000)
-    assert widget.locator(".token").count() == expected["count"]
+    assert widget.locator("[data-tokens] .token").count() == expected["count"]
+    ours = expected["model"]
+    expect(widget.locator("[data-bind='model.count']")).to_have_text(str(ours["count"]))
+    chips = widget.locator("[data-model-tokens] .token-id")
+    assert chips.all_inner_texts() == [str(i) for i in ours["ids"]]
     if expected["count"]:
-        ids = widget.locator(".token-id").all_inner_texts()
+        ids = widget.locator("[data-tokens] .token-id").all_inner_texts()
         assert [int(i) for i in ids] == expected["ids"]
     assert tokenization.evaluate("window.__pwned") is None
     assert tokenization.locator("img[src=x]").count() == 0

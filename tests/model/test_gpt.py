@@ -209,12 +209,6 @@ def test_the_model_has_an_induction_head(model):
     assert loss.size > 0
 
 
-def test_embedding_neighbours_start_with_the_token_itself():
-    result = gpt.gpt_embedding_neighbours(" king", 3)
-    assert result["neighbours"][0]["token"] == " king"
-    assert result["neighbours"][0]["cosine"] == pytest.approx(1.0, abs=1e-5)
-
-
 def test_dispatch_results_are_json():
     out = dispatch.call("gpt_attention", {"prompt": "To be"})
     json.dumps(out)

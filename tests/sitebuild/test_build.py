@@ -66,6 +66,19 @@ def test_exercise_answer_comes_from_the_kernel(site_tree):
     assert 'data-answer-value="0.5"' in (root / "site/a.html").read_text()
 
 
+def test_an_exercise_can_ask_for_its_answer_in_other_units(site_tree):
+    root = site_tree(
+        {
+            "content/01-a.md": chapter(
+                '::: exercise e1\nquestion: Q?\nkernel: softmax\nargs: {"logits": [0, 0]}\n'
+                "answer: probs.1\nscale: 100\n:::\n"
+            )
+        }
+    )
+    run(root)
+    assert 'data-answer-value="50.0"' in (root / "site/a.html").read_text()
+
+
 def test_base_url_prefixes_every_link_and_asset(site_tree):
     root = site_tree({"content/01-a.md": chapter("::: widget softmax-quiz\n:::")})
     run(root, base_url="how-llms-work")
@@ -146,6 +159,16 @@ def test_a_rebuild_leaves_unchanged_pages_untouched(site_tree):
     before = (root / "site/a.html").stat().st_mtime_ns
     run(root)
     assert (root / "site/a.html").stat().st_mtime_ns == before
+
+
+def test_a_renamed_chapter_leaves_no_stale_page_behind(site_tree):
+    root = site_tree({"content/01-alpha.md": chapter("One.")})
+    run(root)
+    (root / "content/01-alpha.md").rename(root / "content/01-beta.md")
+    run(root)
+    assert not (root / "site/alpha.html").exists()
+    assert (root / "site/beta.html").is_file() and (root / "site/index.html").is_file()
+    assert (root / "site/embed/softmax-quiz.html").is_file()
 
 
 def test_sitemap_lists_every_chapter_at_the_site_url(site_tree):

@@ -1,0 +1,83 @@
+/**
+ * Embedding explorer: a word becomes the model's tokens; the picked token's row of the real
+ * embedding table is drawn as colours, with its nearest neighbours by cosine similarity.
+ * Lists change length, so this widget draws them itself (textContent only).
+ */
+import { visible } from "./tokenizer-playground.js";
+import { formatValue } from "../runtime/bind.js";
+
+/** The token buttons, the picked one pressed. */
+function drawPieces(box, state) {
+  box.replaceChildren(...state.pieces.map((piece, i) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = i === state.pick ? "token picked" : "token";
+    button.setAttribute("aria-pressed", String(i === state.pick));
+    button.dataset.pick = String(i);
+    const text = document.createElement("span");
+    text.className = "token-text";
+    text.textContent = visible(piece.token);
+    const id = document.createElement("span");
+    id.className = "token-id";
+    id.textContent = String(piece.id);
+    button.append(text, id);
+    return button;
+  }));
+}
+
+/** The neighbour list: token, a meter and the cosine. */
+function drawNeighbours(list, state) {
+  list.replaceChildren(...state.neighbours.map((n) => {
+    const item = document.createElement("li");
+    const token = document.createElement("span");
+    token.className = "neighbour-token";
+    token.textContent = visible(n.token);
+    const meter = document.createElement("meter");
+    meter.min = -1;
+    meter.max = 1;
+    meter.value = n.cosine;
+    meter.setAttribute("aria-label", "cosine similarity");
+    const cosine = document.createElement("span");
+    cosine.className = "neighbour-cosine";
+    cosine.textContent = formatValue(n.cosine, "fixed:3");
+    item.append(token, " ", meter, " ", cosine);
+    return item;
+  }));
+}
+
+/** @param {object} context see page.js makeContext */
+export function mount(context) {
+  const { root } = context;
+  const input = root.querySelector("[data-text]");
+  const space = root.querySelector("[data-space]");
+  const pieces = root.querySelector("[data-pieces]");
+  const neighbours = root.querySelector("[data-neighbours]");
+  context.onState = (state) => {
+    drawPieces(pieces, state);
+    drawNeighbours(neighbours, state);
+  };
+  context.onArgs = (args) => {
+    input.value = args.text;
+    space.checked = args.space;
+  };
+  const look = async (pick = 0) => {
+    if (!input.value.trim()) {
+      context.say("Type a word first.", "error");
+      return;
+    }
+    try {
+      await context.compute({ text: input.value, space: space.checked, pick });
+      context.say("");
+    } catch {
+      /* compute() said why; the last result stays */
+    }
+  };
+  root.querySelector("[data-action=look-up]").addEventListener("click", () => look());
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") look();
+  });
+  pieces.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-pick]");
+    if (button) look(Number(button.dataset.pick));
+  });
+}

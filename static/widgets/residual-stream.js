@@ -1,0 +1,61 @@
+/**
+ * Residual stream: one token followed through the real model's blocks, with the length of what
+ * each attention and MLP adds to its stream. Bars are scaled to the largest contribution.
+ */
+import { pick } from "../runtime/bind.js";
+import { visible } from "./tokenizer-playground.js";
+
+/** The token buttons, the followed one pressed. */
+function drawPieces(box, state) {
+  box.replaceChildren(...state.tokens.map((token, i) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = i === state.position ? "token picked" : "token";
+    button.setAttribute("aria-pressed", String(i === state.position));
+    button.dataset.pick = String(i);
+    const text = document.createElement("span");
+    text.className = "token-text";
+    text.textContent = visible(token);
+    button.append(text);
+    return button;
+  }));
+}
+
+/** @param {object} context see page.js makeContext */
+export function mount(context) {
+  const { root } = context;
+  const prompt = root.querySelector("[data-prompt]");
+  const pieces = root.querySelector("[data-pieces]");
+  context.onState = (state) => {
+    drawPieces(pieces, state);
+    for (const bar of root.querySelectorAll("[data-bar]")) {
+      bar.style.width = `${(9 * pick(state, bar.dataset.bar) / state.largest).toFixed(2)}rem`;
+    }
+    for (const token of root.querySelectorAll(".stream-table .token-text")) {
+      token.textContent = visible(token.textContent);
+    }
+  };
+  context.onArgs = (args) => {
+    prompt.value = args.prompt;
+  };
+  const follow = async (position) => {
+    if (!prompt.value.trim()) {
+      context.say("Type some text first: the widget follows one of its tokens.", "error");
+      return;
+    }
+    try {
+      await context.compute({ prompt: prompt.value, position });
+      context.say("");
+    } catch {
+      /* compute() said why; the last result stays */
+    }
+  };
+  root.querySelector("[data-action=follow]").addEventListener("click", () => follow(-1));
+  prompt.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") follow(-1);
+  });
+  pieces.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-pick]");
+    if (button) follow(Number(button.dataset.pick));
+  });
+}

@@ -1,0 +1,134 @@
+"""Chapter 4's real-model widgets, live in Pyodide: the attention heatmap (toy, PyTorch trace,
+live NumPy), the residual stream and the mixture-of-experts router, with odd input answered by
+a message."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from pyodide_kernels.dispatch import call
+
+from .conftest import FLOAT32, numbers_close, wait_for_python
+
+HEATMAP = "figure[data-widget=attention-heatmap]"
+STREAM = "figure[data-widget=residual-stream]"
+MOE = "figure[data-widget=moe-router]"
+
+
+@pytest.fixture
+def chapter(page: Page, chapter_url) -> Page:
+    page.goto(chapter_url)
+    return page
+
+
+def test_the_heatmap_starts_as_the_pytorch_trace_and_names_it(chapter: Page):
+    widget = chapter.locator(HEATMAP)
+    expected = call("attention_heatmap", {})
+    expect(widget.locator("[data-map] tbody tr")).to_have_count(len(expected["tokens"]))
+    expect(widget.locator("[data-provenance]")).to_contain_text("Recorded by PyTorch")
+    first = widget.locator("[data-map] tbody tr").first.locator("td").first
+    expect(first).to_have_text(f"{expected['weights'][0][0]:.2f}")
+
+
+def test_the_heatmap_runs_the_model_live_on_the_readers_text(chapter: Page):
+    wait_for_python(chapter)
+    widget = chapter.locator(HEATMAP)
+    widget.locator("[data-source][value=model]").check()
+    widget.locator("[data-prompt]").fill("O Romeo, Romeo, wherefore art thou")
+    widget.locator("[data-setting=layer]").select_option("3")
+    widget.locator("[data-action=show]").click()
+    expect(widget).to_have_attribute("data-live", "true", timeout=30_000)
+    expect(widget.locator("[data-provenance]")).to_contain_text("Computed just now")
+    state = chapter.evaluate(
+        "() => window.hlw.widgets.find((w) => w.root.dataset.widget === 'attention-heatmap').state"
+    )
+    expected = call(
+        "attention_heatmap",
+        {"prompt": "O Romeo, Romeo, wherefore art thou", "layer": 3, "head": 0,
+         "source": "model", "causal": True},
+    )  # fmt: skip
+    assert numbers_close(state["weights"], expected["weights"], FLOAT32)
+    expect(widget.locator("[data-map] tbody tr")).to_have_count(len(expected["tokens"]))
+    chapter.mouse.move(0, 0)
+    widget.locator("[data-map] tbody tr").nth(3).focus()
+    expect(widget.locator("[data-focus-line]")).to_contain_text("(row 3) attends most to")
+
+
+def test_the_toy_example_and_its_mask(chapter: Page):
+    wait_for_python(chapter)
+    widget = chapter.locator(HEATMAP)
+    widget.locator("[data-source][value=toy]").check()
+    expect(widget.locator("[data-map] tbody tr")).to_have_count(3, timeout=30_000)
+    expect(widget.locator("[data-map] tbody tr").first.locator("td").nth(1)).to_have_text("0.00")
+    widget.locator("[data-causal]").uncheck()
+    toy = call("attention_heatmap", {"source": "toy", "causal": False})
+    expect(widget.locator("[data-map] tbody tr").first.locator("td").nth(1)).to_have_text(
+        f"{toy['weights'][0][1]:.2f}", timeout=30_000
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("   ", "Type some text first"), ("word " * 60, "at most 40 tokens")],
+)
+def test_the_heatmap_answers_bad_text_with_a_message(chapter: Page, text, message):
+    wait_for_python(chapter)
+    widget = chapter.locator(HEATMAP)
+    widget.locator("[data-source][value=model]").check()
+    expect(widget).to_have_attribute("data-live", "true", timeout=30_000)
+    rows = widget.locator("[data-map] tbody tr").count()
+    widget.locator("[data-prompt]").fill(text)
+    widget.locator("[data-action=show]").click()
+    expect(widget.locator("[data-feedback]")).to_contain_text(message, timeout=30_000)
+    expect(widget.locator("[data-map] tbody tr")).to_have_count(rows)
+
+
+@pytest.mark.parametrize(
+    "text", ["👩🏽‍💻 שלום", "\x07\x1b[31m", "<img src=x onerror=window.__pwned=1>"]
+)
+def test_odd_text_is_mapped_without_injection(chapter: Page, text):
+    wait_for_python(chapter)
+    widget = chapter.locator(HEATMAP)
+    widget.locator("[data-source][value=model]").check()
+    widget.locator("[data-prompt]").fill(text)
+    widget.locator("[data-action=show]").click()
+    expected = call("attention_heatmap", {"prompt": text, "source": "model"})
+    expect(widget.locator("[data-map] tbody tr")).to_have_count(
+        len(expected["tokens"]), timeout=30_000
+    )
+    assert chapter.locator("img[src=x]").count() == 0
+    assert chapter.evaluate("window.__pwned") is None
+
+
+def test_the_residual_stream_follows_the_picked_token(chapter: Page):
+    wait_for_python(chapter)
+    widget = chapter.locator(STREAM)
+    widget.locator("[data-pick='2']").click()
+    expect(widget).to_have_attribute("data-live", "true", timeout=30_000)
+    expected = call(
+        "residual_stream", {"prompt": "To be, or not to be, that is the", "position": 2}
+    )
+    expect(widget.locator("[data-pick='2']")).to_have_attribute("aria-pressed", "true")
+    shown = widget.locator("[data-bind='blocks.3.mlp']").inner_text()
+    assert float(shown) == pytest.approx(expected["blocks"][3]["mlp"], abs=0.051)
+    widget.locator("[data-prompt]").fill("")
+    widget.locator("[data-action=follow]").click()
+    expect(widget.locator("[data-feedback]")).to_contain_text("Type some text first")
+
+
+def test_the_router_reroutes_with_top_k(chapter: Page):
+    wait_for_python(chapter)
+    widget = chapter.locator(MOE)
+    expect(widget.locator("td.routed")).to_have_count(16)
+    widget.locator("[data-setting=k]").fill("1")
+    expect(widget.locator("td.routed")).to_have_count(8, timeout=30_000)
+    expected = call("moe_route", {"tokens": 8, "experts": 4, "k": 1, "d": 8, "seed": 0})
+    for e, n in enumerate(expected["load"]):
+        expect(widget.locator(f"[data-bind='load.{e}']")).to_have_text(str(n))
+
+
+@pytest.mark.parametrize("name", ["attention-heatmap", "residual-stream", "moe-router"])
+def test_the_embed_pages_work(page: Page, site_url, name):
+    page.goto(f"{site_url}embed/{name}.html")
+    expect(page.locator(f"figure[data-widget={name}]")).to_have_attribute("data-mounted", "true")

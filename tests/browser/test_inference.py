@@ -1,0 +1,91 @@
+"""Chapter 7 and the real-model decoding table in Chromium: the KV-cache animation and a live
+timing, the CPU-vs-GPU grid, the cited GPU chart drawn by our own Plotly, and five decoding
+rules identical to CPython's for the same seed."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from pyodide_kernels.dispatch import call
+
+from .conftest import wait_for_python
+
+
+@pytest.fixture
+def inference(page: Page, site_url) -> Page:
+    page.goto(site_url + "inference-and-hardware.html")
+    return page
+
+
+def test_the_kv_cache_steps_and_counts_work(inference: Page):
+    widget = inference.locator("figure[data-widget=kv-cache]")
+    expect(widget).to_have_attribute("data-mounted", "true")
+    story = call("kv_cache_story", {})
+    first = story["costs"]["lengths"][0]
+    expect(widget.locator("[data-row=with] .kv-slot.computed")).to_have_count(1)
+    expect(widget.locator("[data-row=with] .kv-slot.reused")).to_have_count(first - 1)
+    expect(widget.locator("[data-row=without] .kv-slot.computed")).to_have_count(first)
+    widget.locator("[data-action=forward]").click()
+    expect(widget.locator("[data-step-number]")).to_have_text("2")
+    expect(widget.locator("[data-work=with]")).to_have_text(
+        f"{story['costs']['cumulative_with'][1]:,}"
+    )
+    inference.emulate_media(reduced_motion="reduce")
+    widget.locator("[data-action=play]").click()
+    expect(widget.locator("[data-step-number]")).to_have_text(str(len(story["costs"]["lengths"])))
+
+
+def test_the_reader_times_the_model_with_and_without_the_cache(inference: Page):
+    wait_for_python(inference)
+    widget = inference.locator("figure[data-widget=kv-cache]")
+    widget.locator("[data-action=measure]").click()
+    expect(widget.locator("[data-live-timing]")).to_contain_text(
+        "Measured just now in your browser", timeout=60_000
+    )
+    state = inference.evaluate(
+        "() => window.hlw.widgets.find((w) => w.root.dataset.widget === 'kv-cache').state"
+    )
+    assert state["live"]["with"]["text"] == state["live"]["without"]["text"]
+    assert state["live"]["speedup"] > 1
+
+
+def test_cpu_against_gpu_follows_the_lanes(inference: Page):
+    wait_for_python(inference)
+    widget = inference.locator("figure[data-widget=cpu-vs-gpu]")
+    widget.locator("[data-setting=lanes]").fill("6")
+    expect(widget.locator("[data-bind='schedule.gpu_ticks']")).to_have_text("2", timeout=30_000)
+    expect(widget.locator("[data-grid=gpu] .mm-row.done")).to_have_count(12)
+
+
+def test_the_gpu_chart_draws_and_cites_every_gpu(inference: Page):
+    widget = inference.locator("figure[data-widget=gpu-chart]")
+    expect(widget).to_have_attribute("data-charted", "true", timeout=20_000)
+    expect(widget.locator(".main-svg").first).to_be_visible()
+    expect(widget.locator("tbody a[href^='https://']")).to_have_count(5)
+
+
+def test_five_rules_on_the_real_model_match_cpython(page: Page, quiz_url):
+    page.goto(quiz_url)
+    wait_for_python(page)
+    widget = page.locator("figure[data-widget=model-decoding]")
+    widget.locator("[data-prompt]").fill("JULIET:")
+    widget.locator("[data-setting=seed]").fill("11")
+    widget.locator("[data-action=generate]").click()
+    expect(widget).to_have_attribute("data-live", "true", timeout=60_000)
+    expected = call(
+        "model_decoding",
+        {"prompt": "JULIET:", "max_new_tokens": 24, "temperature": 0.8, "top_k": 40,
+         "top_p": 0.9, "beam": 3, "seed": 11},
+    )  # fmt: skip
+    for i, row in enumerate(expected["rows"]):
+        assert widget.locator(f"[data-bind='rows.{i}.text']").text_content() == row["text"]
+    widget.locator("[data-prompt]").fill("  ")
+    widget.locator("[data-action=generate]").click()
+    expect(widget.locator("[data-feedback]")).to_contain_text("Type a few words first")
+
+
+@pytest.mark.parametrize("name", ["kv-cache", "cpu-vs-gpu", "gpu-chart", "model-decoding"])
+def test_the_embed_pages_work(page: Page, site_url, name):
+    page.goto(f"{site_url}embed/{name}.html")
+    expect(page.locator(f"figure[data-widget={name}]")).to_have_attribute("data-mounted", "true")
