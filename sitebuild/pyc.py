@@ -21,11 +21,32 @@ from .errors import BuildError
 COMPILER = Path(__file__).resolve().parent.parent / "tools" / "compile_pyc.mjs"
 STDLIB_PREFIX = "/lib/python312.zip/"
 SITE_PREFIX = "/lib/python3.12/site-packages/"
+#: Members left out of the compiled archives (regular expressions on the member's name): what
+#: a browser tab never imports or cannot run (processes, sockets, mail, the REPL's help and
+#: debuggers; NumPy's C headers, static libraries, type stubs, f2py and the test extension
+#: modules). The plain files, the fallback, keep everything. tests/sitebuild/test_runtime.py
+#: boots the compiled runtime under Node and imports NumPy and every kernel module.
+DROP = (
+    r"^(multiprocessing|xmlrpc|wsgiref|concurrent/futures/process)(/|\.pyc$)",
+    r"^(pydoc|doctest|pdb|bdb|mailbox|mailcap|smtplib|imaplib|poplib|nntplib|ftplib|telnetlib)\.pyc$",
+    r"^(cgi|cgitb|aifc|sunau|wave|sndhdr|imghdr|chunk|xdrlib|uu|pty|tty|crypt|pipes)\.pyc$",
+    r"^(tabnanny|pyclbr|modulefinder|zipapp|webbrowser|antigravity|this|__hello__)\.pyc$",
+    r"^__phello__/",
+    r"^numpy/(f2py|_pyinstaller)/",
+    r"^numpy/typing/mypy_plugin\.pyc$",
+    r"^numpy/_core/_(rational|umath|operand_flag|struct_ufunc)_tests\.",  # _multiarray_tests stays:
+    # NumPy 2.0.2 imports it at start-up (_add_newdocs)
+    r"\.(pyi|h|a|pxd|pyx|c|rst|md|txt|template|build|ini|pc|cfg)$",
+)
 
 
 def cached_name(path: Path) -> str:
-    """Cache file name for a compiled copy of ``path``: its content hash, then its name."""
-    return f"{hashlib.sha256(path.read_bytes()).hexdigest()[:16]}-{path.name}"
+    """Cache file name for a compiled copy of ``path``: the hash of its content, the compiler
+    and the drop list, then its name (a change to either recompiles)."""
+    digest = hashlib.sha256(path.read_bytes())
+    digest.update(COMPILER.read_bytes())
+    digest.update("\n".join(DROP).encode())
+    return f"{digest.hexdigest()[:16]}-{path.name}"
 
 
 def node_available() -> bool:
@@ -43,6 +64,7 @@ def compile_archives(archives: list[Path], core_dir: Path, cache_dir: Path) -> d
             "input": str(path),
             "output": str(out),
             "prefix": STDLIB_PREFIX if path.name == "python_stdlib.zip" else SITE_PREFIX,
+            "drop": DROP,
         }
         for path, out in outputs.items()
         if not out.is_file()

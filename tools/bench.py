@@ -1,11 +1,13 @@
 """``make bench``: the site's speed figures, measured on this machine (a script, not a test).
 
 Reports: full build and no-change rebuild time; bytes per page (HTML + CSS + JS) and the Python
-runtime separately, as transferred; and in headless Chromium, the median of N runs of the time to
-a readable page (first contentful paint) and to the first kernel result, cold (fresh profile) and
-on a repeat visit (same profile, warm HTTP and code caches), for the plain and the byte-compiled
-runtime side by side; the wait at a click 2 s after load; the tab's memory; and a soak of 1000
-kernel calls on one page.
+runtime separately, as transferred here (uncompressed) and as a gzipping host would send them
+(the budget: a first visit to an interactive chapter, one runtime set); and in headless
+Chromium, the median of N runs of the time to a readable page (first contentful paint) and to
+the first kernel result, cold (fresh profile) and on a repeat visit (same profile, warm HTTP and
+code caches), for the plain and the byte-compiled runtime side by side; the wait at a click 2 s
+after load; the tab's memory; a soak of 1000 kernel calls on one page; and the model's tokens/s
+with KV cache in the browser worker and in CPython.
 
 Usage: python tools/bench.py [--runs 3] [--json bench-results/bench.json]
 """
@@ -13,12 +15,15 @@ Usage: python tools/bench.py [--runs 3] [--json bench-results/bench.json]
 from __future__ import annotations
 
 import argparse
+import functools
+import gzip
 import json
 import shutil
 import statistics
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,16 +74,29 @@ def use_plain_runtime(page) -> None:  # noqa: ANN001
     page.route("**/*.html", handle)
 
 
+@functools.cache
+def gzipped_size(url: str) -> int:
+    """Bytes a host that gzips its responses would send for ``url`` (never more than the file:
+    zips and wheels are compressed already)."""
+    with urllib.request.urlopen(url) as response:  # noqa: S310 (our own local server)
+        body = response.read()
+    return min(len(body), len(gzip.compress(body, 6)))
+
+
 def visit(context, url: str, plain: bool) -> dict[str, float]:  # noqa: ANN001
-    """Load a page; time to first contentful paint and to the first kernel result."""
+    """Load a page; time to first contentful paint and to the first kernel result; bytes
+    transferred (as served here, uncompressed, and as a gzipping host would send them)."""
     page = context.new_page()
     if plain:
         use_plain_runtime(page)
     transferred = {"runtime": 0, "page": 0}
+    fetched: list[str] = []
 
     def count(response):  # noqa: ANN001, ANN202
         size = int(response.headers.get("content-length", 0) or 0)
         transferred["runtime" if "/pyodide/" in response.url else "page"] += size
+        if response.status == 200 and response.url.startswith("http"):
+            fetched.append(response.url)
 
     page.on("response", count)
     page.goto(url)
@@ -91,10 +109,14 @@ def visit(context, url: str, plain: bool) -> dict[str, float]:  # noqa: ANN001
     })""")
     result = page.evaluate(FIRST_RESULT_JS)
     page.close()
+    gzipped = {"runtime": 0, "page": 0}
+    for address in fetched:
+        gzipped["runtime" if "/pyodide/" in address else "page"] += gzipped_size(address)
     return {
         "readable_ms": fcp,
         "first_result_ms": result["ms"],
         **{f"bytes_{k}": v for k, v in transferred.items()},
+        **{f"gzip_bytes_{k}": v for k, v in gzipped.items()},
     }
 
 
@@ -146,7 +168,8 @@ GENERATE = {"prompt": "ROMEO:", "max_new_tokens": 120, "temperature": 0.0}
 
 def model_speed(url: str) -> dict[str, float]:
     """Tokens per second of the project's GPT (KV cache, greedy, 120 new tokens) in the browser
-    worker and, on the same code, in CPython; the model is loaded before timing."""
+    worker and, on the same code, in CPython; the model is loaded before timing. Also the tab's
+    memory once it has generated."""
     from playwright.sync_api import sync_playwright
 
     from pyodide_kernels.dispatch import call
@@ -168,8 +191,13 @@ def model_speed(url: str) -> dict[str, float]:
         }""",
             [GENERATE, MODEL_FILES],
         )
+        memory = renderer_pss_mb()
         browser.close()
-    return {"browser_tokens_per_s": seconds[0] / seconds[1], "cpython_tokens_per_s": cpython}
+    return {
+        "browser_tokens_per_s": seconds[0] / seconds[1],
+        "cpython_tokens_per_s": cpython,
+        "tab_pss_after_generation_mb": memory,
+    }
 
 
 def renderer_pss_mb() -> float:
@@ -252,13 +280,17 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{kind:<20} readable {row['readable_ms']:5.0f} ms   first kernel result "
             f"{row['first_result_ms']:6.0f} ms   transferred: page {row['bytes_page'] / 1024:.0f}"
-            f" KiB, runtime {row['bytes_runtime'] / 2**20:.1f} MiB"
+            f" KiB, runtime {row['bytes_runtime'] / 2**20:.1f} MiB; gzipped: page "
+            f"{row['gzip_bytes_page'] / 1024:.0f} KiB, runtime "
+            f"{row['gzip_bytes_runtime'] / 1e6:.2f} MB, total "
+            f"{(row['gzip_bytes_page'] + row['gzip_bytes_runtime']) / 1e6:.2f} MB"
         )
     print(f"(medians of {options.runs} runs, headless Chromium, this machine)")
     speed = figures["model"]
     print(
         f"model  {speed['browser_tokens_per_s']:.0f} tokens/s in the browser worker, "
-        f"{speed['cpython_tokens_per_s']:.0f} tokens/s in CPython (KV cache, greedy)"
+        f"{speed['cpython_tokens_per_s']:.0f} tokens/s in CPython (KV cache, greedy); tab memory "
+        f"(PSS) after generating {speed['tab_pss_after_generation_mb']:.0f} MB"
     )
     row = figures["soak"]
     print(

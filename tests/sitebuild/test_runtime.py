@@ -167,3 +167,69 @@ def test_the_stdlib_and_numpy_are_byte_compiled_by_pyodides_own_python(tmp_path)
     lock = json.loads((folder / "pyodide-lock.pyc.json").read_text())
     assert lock["packages"]["numpy"]["file_name"].startswith("pyc/numpy-2.0.2")
     assert (folder / lock["packages"]["numpy"]["file_name"]).is_file()
+
+
+IMPORTS_SCRIPT = """
+import ast, json, sys, sysconfig
+from pathlib import Path
+import numpy
+from pyodide_kernels import dispatch
+tree = ast.parse(Path("tests/kernels/test_dispatch_examples.py").read_text())
+node = next(n for n in tree.body if isinstance(n, ast.AnnAssign) and n.target.id == "EXAMPLES")
+EXAMPLES = ast.literal_eval(node.value)  # not imported: pytest would bring its own modules
+for name in sorted(EXAMPLES):
+    dispatch.call_json(name, json.dumps(EXAMPLES[name]))
+roots = [Path(sysconfig.get_paths()["stdlib"]), Path(numpy.__file__).parent.parent]
+names = set()
+for module in list(sys.modules.values()):
+    path = Path(getattr(module, "__file__", None) or "/")
+    for root in roots:
+        if path.is_relative_to(root):
+            names.add(path.relative_to(root).with_suffix(".pyc").as_posix())
+print(json.dumps(sorted(names)))
+"""
+
+
+def test_nothing_numpy_or_any_kernel_imports_is_left_out_of_the_compiled_archives():
+    import re
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORTS_SCRIPT], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    imported = json.loads(done.stdout.splitlines()[-1])
+    assert "numpy/_core/multiarray.pyc" in imported and "json/decoder.pyc" in imported
+    dropped = re.compile("|".join(f"(?:{d})" for d in pyc.DROP))
+    assert [n for n in imported if dropped.search(n)] == []
+
+
+def test_the_compiled_archives_leave_out_the_dropped_members_only(tmp_path):
+    import re
+
+    if not pyc.node_available():
+        pytest.skip("Node.js is needed to run Pyodide's CPython at build time")
+    vendor_runtime(tmp_path, CACHE, ROOT)
+    dropped = re.compile("|".join(f"(?:{d})" for d in pyc.DROP))
+    folder = tmp_path / "pyodide"
+    lock = json.loads((folder / "pyodide-lock.pyc.json").read_text())
+    with zipfile.ZipFile(folder / lock["packages"]["numpy"]["file_name"]) as archive:
+        names = archive.namelist()
+    assert not [n for n in names if dropped.search(n)]
+    assert "numpy/_core/_multiarray_umath.cpython-312-wasm32-emscripten.so" in names
+    assert "numpy/linalg/_umath_linalg.cpython-312-wasm32-emscripten.so" in names
+    with zipfile.ZipFile(folder / "python_stdlib.pyc.zip") as archive:
+        names = archive.namelist()
+    assert not [n for n in names if dropped.search(n)]
+    assert {"asyncio/__init__.pyc", "email/parser.pyc", "pyodide/__init__.pyc"} <= set(names)
+    import subprocess
+
+    booted = subprocess.run(
+        ["node", str(ROOT / "tools" / "check_compiled_boot.mjs"), f"{folder.resolve()}/"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert booted.returncode == 0, booted.stderr[-3000:]
+    assert "compiled runtime ok" in booted.stdout
