@@ -27,6 +27,7 @@ from .palette import VIRIDIS
 from .registry import Widget, load_registry
 from .render import PageBlocks, make_environment, render_markdown
 from .search import index_site
+from .statecache import StateCache
 from .vendor import vendor_libraries
 
 #: Seconds the browser waits for the Python runtime before giving up and saying so.
@@ -150,12 +151,13 @@ def build(config: BuildConfig) -> BuildResult:
     if not chapters:
         raise BuildError("content", 0, "no chapters: add content/*.md")
     registry = load_registry(root / "widgets.toml", static_dir)
+    results = StateCache.open(root / ".cache", root)
     env = make_environment(templates_dir)
 
     rendered: list[tuple[Chapter, str, list[dict[str, Any]], list[str]]] = []
     exercises: dict[str, list[str]] = {}
     for chapter in chapters:
-        blocks = PageBlocks(env, registry)
+        blocks = PageBlocks(env, registry, results)
         html, toc = render_markdown(
             chapter.body, str(chapter.path.relative_to(root)), chapter.body_offset, blocks
         )
@@ -208,7 +210,8 @@ def build(config: BuildConfig) -> BuildResult:
         pages[name] = env.get_template(name).render(**shared, page_url=page_url)
     for name in sorted(registry):
         block = Block("widget", name, {}, "widgets.toml", 1, 1)
-        embed_blocks = PageBlocks(env, registry, count=1)  # the embed's widget is "<name>-1"
+        # the embed page's widget is "<name>-1"
+        embed_blocks = PageBlocks(env, registry, results, count=1)
         widget_html = embed_blocks.widget(block, embed=True)
         pages[f"embed/{name}.html"] = env.get_template("embed.html").render(
             **shared, widget=registry[name], content=widget_html
@@ -229,6 +232,7 @@ def build(config: BuildConfig) -> BuildResult:
         env.get_template("sitemap.xml").render(pages=listed, site_url=config.absolute_url),
     )
     write(out / "site-config.json", json.dumps(site_config, indent=1))
+    results.save()
     if config.search:
         index_site(out)
     result.seconds = time.perf_counter() - started

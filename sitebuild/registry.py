@@ -7,6 +7,7 @@ Example: ``load_registry(Path("widgets.toml"))["softmax-quiz"].kernel`` -> 'soft
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -133,10 +134,13 @@ def resolve_params(widget: Widget, block: Block) -> dict[str, Any]:
     return params
 
 
-def initial_state(widget: Widget, params: dict[str, Any], block: Block) -> Any:
-    """The widget's build-time state: its kernel run in CPython on the block's parameters."""
+def initial_state(
+    widget: Widget, params: dict[str, Any], block: Block, compute: Callable[..., Any] = call
+) -> Any:
+    """The widget's build-time state: its kernel run in CPython on the block's parameters
+    (through ``compute``, which may remember results: see statecache.py)."""
     try:
-        return call(widget.kernel, widget.kernel_args(params))
+        return compute(widget.kernel, widget.kernel_args(params))
     except (ValueError, TypeError) as exc:
         raise block.error(
             f"widget {widget.name!r}: kernel {widget.kernel!r} refused the parameters: {exc}"

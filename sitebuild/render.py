@@ -17,12 +17,11 @@ import markdown
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 from markupsafe import Markup
 
-from pyodide_kernels.dispatch import call
-
 from .blocks import Block, BlockExtension
 from .math import MathExtension
 from .palette import heat_style
 from .registry import Widget, initial_state, resolve_params
+from .statecache import StateCache
 
 EXERCISE_FIELDS = {"question", "kernel", "args", "answer", "tolerance", "hint", "unit", "scale"}
 
@@ -86,6 +85,7 @@ class PageBlocks:
 
     env: Environment
     registry: dict[str, Widget]
+    results: StateCache = field(default_factory=lambda: StateCache(None))
     used: list[str] = field(default_factory=list)
     exercises: list[str] = field(default_factory=list)
     count: int = 0
@@ -104,7 +104,7 @@ class PageBlocks:
             known = ", ".join(sorted(self.registry))
             raise block.error(f"unknown widget {block.name!r} (known: {known})")
         params = resolve_params(widget, block)
-        state = initial_state(widget, params, block)
+        state = initial_state(widget, params, block, self.results.call)
         self.used.append(widget.name)
         instance = f"{widget.name}-{self.count}"
         try:
@@ -139,7 +139,7 @@ class PageBlocks:
         if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or tolerance < 0:
             raise block.error(f"exercise 'tolerance' must be a number >= 0, got {tolerance!r}")
         try:
-            answer = pick(call(str(params["kernel"]), args), str(params["answer"]))
+            answer = pick(self.results.call(str(params["kernel"]), args), str(params["answer"]))
         except KeyError as exc:
             raise block.error(f"exercise kernel: {exc.args[0] if exc.args else exc}") from None
         except (IndexError, TypeError):

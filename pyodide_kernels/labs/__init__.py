@@ -113,7 +113,7 @@ LABS: dict[str, Lab] = {
         "Reproducibility",
         "Same seed twice: same text? A fresh seed?",
         reproducibility,
-        {"fresh_seed": None},
+        {"fresh_seed": 2},
     ),
     "induction": Lab(
         "Induction heads",

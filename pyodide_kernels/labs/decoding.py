@@ -7,7 +7,6 @@ Example: ``compare_temperatures(load(), s, {})["tweak"]["samples"]`` -> one text
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import replace
 from typing import Any
 
@@ -53,12 +52,7 @@ def reproducibility(model: Model, settings: Settings, params: dict[str, Any]) ->
     """The same seed twice (BASE) against a fresh random seed (TWEAK), at the given T."""
     hot = settings if settings.temperature > 0 else replace(settings, temperature=0.8, top_k=40)
     first, second = side(model, hot, None)["text"], side(model, hot, None)["text"]
-    fresh_seed = params.get("fresh_seed")
-    fresh_seed = (
-        secrets.randbelow(2**32)
-        if fresh_seed is None
-        else as_int(fresh_seed, "fresh_seed", 0, 2**32 - 1)
-    )
+    fresh_seed = as_int(params.get("fresh_seed", hot.seed + 1), "fresh_seed", 0, 2**32 - 1)
     fresh = side(model, replace(hot, seed=fresh_seed), None)["text"]
     greedy = {side(model, replace(settings, temperature=0.0, seed=s), None)["text"] for s in (0, 1)}
     return {

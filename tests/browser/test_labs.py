@@ -1,0 +1,70 @@
+"""The labs page in Chromium: a lab runs BASE and TWEAK live in Pyodide with the CPython numbers,
+only after a prediction; bad parameters get a message; takeaways survive and export."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from pyodide_kernels.dispatch import call
+
+from .conftest import wait_for_python
+
+
+@pytest.fixture
+def labs(page: Page, site_url) -> Page:
+    page.goto(site_url + "labs.html")
+    return page
+
+
+def test_every_lab_is_on_the_page_with_its_build_time_result(labs: Page):
+    expect(labs.locator("figure[data-widget^=lab-]")).to_have_count(13)
+    induction = labs.locator("figure[data-widget=lab-induction]")
+    expected = call("lab_run", {"lab": "induction"})
+    expect(induction.locator("[data-effect]")).to_contain_text(f"{expected['effect']['tweak']:.4f}")
+
+
+def test_a_lab_asks_for_a_prediction_then_runs_live_like_cpython(labs: Page):
+    wait_for_python(labs)
+    widget = labs.locator("figure[data-widget=lab-head-scale]")
+    widget.locator("[data-param=scale]").fill("0.5")
+    widget.locator("[data-action=run-lab]").click()
+    expect(widget.locator("[data-feedback]")).to_contain_text("Write down your prediction first")
+    widget.locator("[data-guess]").fill("Halving it barely matters")
+    widget.locator("[data-action=run-lab]").click()
+    expect(widget).to_have_attribute("data-live", "true", timeout=60_000)
+    expected = call(
+        "lab_run",
+        {"lab": "head-scale", "prompt": "ROMEO:", "seed": 1, "tokens": 30, "temperature": 0.8,
+         "top_k": 40, "params": {"layer": 3, "head": 0, "scale": 0.5}},
+    )  # fmt: skip
+    expect(widget.locator("[data-side=tweak] pre")).to_have_text(expected["tweak"]["text"].strip())
+    expect(widget.locator("[data-effect]")).to_contain_text(f"{expected['effect']['tweak']:.4f}")
+    expect(widget.locator("[data-feedback]")).to_contain_text("Halving it barely matters")
+
+
+@pytest.mark.parametrize(
+    ("param", "value", "message"),
+    [("layer", "9", "layer"), ("head", "-1", "head"), ("scale", "1e9", "scale"),
+     ("scale", "lots", "please type a number")],
+)  # fmt: skip
+def test_bad_parameters_get_a_message(labs: Page, param, value, message):
+    wait_for_python(labs)
+    widget = labs.locator("figure[data-widget=lab-head-scale]")
+    widget.locator("[data-guess]").fill("a guess")
+    widget.locator(f"[data-param={param}]").fill(value)
+    widget.locator("[data-action=run-lab]").click()
+    expect(widget.locator("[data-feedback]")).to_contain_text(message, timeout=60_000)
+
+
+def test_takeaways_are_kept_and_exported_as_markdown(labs: Page):
+    labs.locator("figure[data-widget=lab-induction] [data-takeaway]").fill("It copies.")
+    labs.locator("figure[data-widget=lab-logit-lens] [data-takeaway]").fill("Early layers guess.")
+    labs.reload()
+    widget = labs.locator("figure[data-widget=lab-induction]")
+    expect(widget.locator("[data-takeaway]")).to_have_value("It copies.")
+    widget.locator("[data-action=export-takeaways]").click()
+    exported = widget.locator("[data-takeaways-out]").input_value()
+    assert exported.startswith("# My takeaways from the labs")
+    assert "- [x] **Induction heads**: It copies." in exported
+    assert "- [x] **The logit lens**: Early layers guess." in exported
