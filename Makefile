@@ -45,6 +45,7 @@ model: install-dev              ## retrain the small GPT (CPU: 0.28 s/step, 20 m
 
 traces: install-dev             ## record the reference traces from the shipped weights
 	$(PY) -m reference.traces
+	$(PY) -m reference.labs
 
 lint: install-dev
 	$(PY) -m ruff check .
