@@ -5,25 +5,7 @@
  */
 import { visible } from "./tokenizer-playground.js";
 import { formatValue } from "../runtime/bind.js";
-
-/** The token buttons, the picked one pressed. */
-function drawPieces(box, state) {
-  box.replaceChildren(...state.pieces.map((piece, i) => {
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = i === state.pick ? "token picked" : "token";
-    button.setAttribute("aria-pressed", String(i === state.pick));
-    button.dataset.pick = String(i);
-    const text = document.createElement("span");
-    text.className = "token-text";
-    text.textContent = visible(piece.token);
-    const id = document.createElement("span");
-    id.className = "token-id";
-    id.textContent = String(piece.id);
-    button.append(text, id);
-    return button;
-  }));
-}
+import { drawTokenButtons } from "./token-buttons.js";
 
 /** The neighbour list: token, a meter and the cosine. */
 function drawNeighbours(list, state) {
@@ -53,7 +35,7 @@ export function mount(context) {
   const pieces = root.querySelector("[data-pieces]");
   const neighbours = root.querySelector("[data-neighbours]");
   context.onState = (state) => {
-    drawPieces(pieces, state);
+    drawTokenButtons(pieces, state.pieces, state.pick);
     drawNeighbours(neighbours, state);
   };
   context.onArgs = (args) => {

@@ -3,6 +3,7 @@
  * generations with Plotly, served by this site, and our measured H100 point; the cited table
  * stays below for readers without the chart.
  */
+import { chartInk } from "./chart-ink.js";
 
 /** @param {object} context see page.js makeContext */
 export async function mount(context) {
@@ -14,9 +15,7 @@ export async function mount(context) {
     context.say(error.message, "error");
     return;
   }
-  const style = getComputedStyle(document.body);
-  const fg = style.color;
-  const grid = style.getPropertyValue("--border").trim() || "#ccc";
+  const { fg, grid } = chartInk();
   const names = state.gpus.map((g) => g.name);
   const bars = (key, axis, colour) => ({
     type: "bar", x: names, y: state.gpus.map((g) => g[key]), xaxis: `x${axis}`, yaxis: `y${axis}`,

@@ -3,12 +3,7 @@
  * build-time state, which a kernel read from traces/loss_curve.json. Without Plotly the page
  * keeps the summary and the table.
  */
-
-/** Theme-aware colours for the chart's text and grid. */
-function ink() {
-  const style = getComputedStyle(document.body);
-  return { fg: style.color, grid: style.getPropertyValue("--border").trim() || "#ccc" };
-}
+import { chartInk } from "./chart-ink.js";
 
 /** @param {object} context see page.js makeContext */
 export async function mount(context) {
@@ -21,7 +16,7 @@ export async function mount(context) {
     context.say(error.message, "error");
     return;
   }
-  const { fg, grid } = ink();
+  const { fg, grid } = chartInk();
   const x = state.tokens;
   const line = (y, name, dash) => ({ x, y, name, type: "scatter", mode: "lines", line: { width: 2, dash } });
   const flat = (y, name) => ({ x: [x[0], x[x.length - 1]], y: [y, y], name, type: "scatter", mode: "lines", line: { width: 1, dash: "dot" } });

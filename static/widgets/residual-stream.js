@@ -4,22 +4,7 @@
  */
 import { pick } from "../runtime/bind.js";
 import { visible } from "./tokenizer-playground.js";
-
-/** The token buttons, the followed one pressed. */
-function drawPieces(box, state) {
-  box.replaceChildren(...state.tokens.map((token, i) => {
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = i === state.position ? "token picked" : "token";
-    button.setAttribute("aria-pressed", String(i === state.position));
-    button.dataset.pick = String(i);
-    const text = document.createElement("span");
-    text.className = "token-text";
-    text.textContent = visible(token);
-    button.append(text);
-    return button;
-  }));
-}
+import { drawTokenButtons } from "./token-buttons.js";
 
 /** @param {object} context see page.js makeContext */
 export function mount(context) {
@@ -27,7 +12,7 @@ export function mount(context) {
   const prompt = root.querySelector("[data-prompt]");
   const pieces = root.querySelector("[data-pieces]");
   context.onState = (state) => {
-    drawPieces(pieces, state);
+    drawTokenButtons(pieces, state.tokens.map((token) => ({ token })), state.position);
     for (const bar of root.querySelectorAll("[data-bar]")) {
       bar.style.width = `${(9 * pick(state, bar.dataset.bar) / state.largest).toFixed(2)}rem`;
     }
