@@ -188,6 +188,16 @@ def record(device: str = "cpu") -> dict:
             nudge(p["nudge-neuron"]["layer"], p["nudge-neuron"]["index"], p["nudge-neuron"]["add"])
         ),
     )
+    with torch.no_grad():
+        _, hidden, _ = model(torch.tensor([prompt], device=device), return_hidden=True)
+        unembed = [(model.ln_f(h[0, -1]) @ model.wte.weight.T).double().softmax(-1) for h in hidden]
+    labs["logit-lens"] = (float(unembed[0].max()), float(unembed[-1].max()))
+    weights = p["weight-matrix"]
+    hs = model.config.n_embd // model.config.n_head
+    c_attn = model.h[weights["layer"]].attn.c_attn.weight.detach()  # (d, 3d), queries first
+    labs["weight-matrix"] = tuple(
+        float(torch.linalg.norm(c_attn[:, h * hs : (h + 1) * hs])) for h in (0, weights["head"])
+    )
     return {name: {"base": b, "tweak": t} for name, (b, t) in labs.items()}
 
 

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from pyodide_kernels.dispatch import call
+from pyodide_kernels.labs import LABS
 
 from .conftest import wait_for_python
 
@@ -68,3 +69,18 @@ def test_takeaways_are_kept_and_exported_as_markdown(labs: Page):
     assert exported.startswith("# My takeaways from the labs")
     assert "- [x] **Induction heads**: It copies." in exported
     assert "- [x] **The logit lens**: Early layers guess." in exported
+
+
+@pytest.mark.parametrize("lab", sorted(LABS))
+def test_each_lab_runs_live_with_the_cpython_numbers(labs: Page, lab):
+    wait_for_python(labs)
+    widget = labs.locator(f"figure[data-widget=lab-{lab}]")
+    widget.locator("[data-guess]").fill("my guess")
+    widget.locator("[data-arg=seed]").fill("4")
+    widget.locator("[data-action=run-lab]").click()
+    expect(widget).to_have_attribute("data-live", "true", timeout=60_000)
+    expected = call("lab_run", {"lab": lab, "seed": 4})
+    effect = expected["effect"]
+    shown = f"BASE {effect['base']:.4f}, TWEAK {effect['tweak']:.4f}"
+    expect(widget.locator("[data-effect]")).to_contain_text(f"{effect['name']}: {shown}")
+    expect(widget.locator("[data-side=tweak]")).to_be_visible()

@@ -15,8 +15,10 @@ from .conftest import FLOAT32, FLOAT64, numbers_close, wait_for_python
 #: Every data file the widgets declare: the worker fetches them once, before the first call.
 DATA = sorted({f for widget in load_registry(REPO / "widgets.toml").values() for f in widget.data})
 #: Kernels that run the float32 model (or read its weights) agree to float32 precision.
-MODEL_MODULES = {"gpt", "tokenizers", "token_vectors", "position_explorer", "attention_map",
-                 "residual", "training", "quantize", "hardware", "model_decoding", "labs"}  # fmt: skip
+MODEL_MODULES = {
+    "gpt", "tokenizers", "token_vectors", "position_explorer", "attention_map", "residual",
+    "training", "quantize", "hardware", "model_decoding", "labs",
+}  # fmt: skip
 #: Measured durations differ from run to run; everything else must agree.
 TIMINGS = {"seconds", "tokens_per_second", "speedup"}
 
