@@ -465,6 +465,17 @@ def gpt_patch(clean: Any, corrupted: Any, target: Any = None) -> dict[str, Any]:
     }
 
 
+def token_losses(logits: np.ndarray, ids: list[int]) -> np.ndarray:
+    """−ln p of each true next token (T − 1,), in float64, from the logits (T, vocab) of ``ids``.
+
+    Example: ``token_losses(np.zeros((2, 4), "f4"), [0, 1])`` -> [ln 4] = [1.386]
+    """
+    z = logits[:-1].astype(np.float64)
+    z = z - z.max(-1, keepdims=True)
+    logp = z - np.log(np.exp(z).sum(-1, keepdims=True))
+    return -logp[np.arange(len(ids) - 1), ids[1:]]
+
+
 def gpt_loss(text: Any, hooks: Any = None) -> dict[str, Any]:
     """Mean next-token loss (nats) of the text, and per token.
 
@@ -474,9 +485,5 @@ def gpt_loss(text: Any, hooks: Any = None) -> dict[str, Any]:
     ids = check_prompt(text, m)
     if len(ids) < 2:
         raise ValueError("text: needs at least two tokens")
-    logits, _, _ = forward(m, ids, None, check_hooks(hooks, m))
-    z = logits[:-1].astype(np.float64)
-    z = z - z.max(-1, keepdims=True)
-    logp = z - np.log(np.exp(z).sum(-1, keepdims=True))
-    per = -logp[np.arange(len(ids) - 1), ids[1:]]
+    per = token_losses(forward(m, ids, None, check_hooks(hooks, m))[0], ids)
     return {"loss": float(per.mean()), "per_token": per, "tokens": [m.token_text(i) for i in ids]}

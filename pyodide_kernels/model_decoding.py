@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ._validate import as_int, as_seed
-from .gpt import Model, check_prompt, forward, generate_ids, load
+from .gpt import Model, check_prompt, forward, generate_ids, load, token_losses
 from .sampling import check_settings
 
 __kernels__ = ("model_decoding",)
@@ -38,10 +38,7 @@ def mean_logprob(model: Model, ids: list[int], new: list[int]) -> float:
     if not new:
         return 0.0
     context = (ids + new)[-model.n_ctx :]
-    logits = forward(model, context)[0]
-    first = len(context) - len(new) - 1
-    rows = [log_softmax(logits[first + i])[tok] for i, tok in enumerate(new)]
-    return float(np.mean(rows))
+    return float(-token_losses(forward(model, context)[0], context)[-len(new) :].mean())
 
 
 def beam_search(model: Model, ids: list[int], steps: int, width: int) -> list[int]:

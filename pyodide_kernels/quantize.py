@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .gpt import check_prompt, forward, load
+from .gpt import check_prompt, forward, load, token_losses
 
 __kernels__ = ("quantize_matrix",)
 
@@ -57,10 +57,7 @@ def loss_with(weights: dict[str, np.ndarray], text: str) -> float:
         m = copy.copy(m)
         m.w = {**m.w, **weights}
     ids = check_prompt(text, m)
-    z = forward(m, ids)[0][:-1].astype(np.float64)
-    z = z - z.max(-1, keepdims=True)
-    logp = z - np.log(np.exp(z).sum(-1, keepdims=True))
-    return float(-logp[np.arange(len(ids) - 1), ids[1:]].mean())
+    return float(token_losses(forward(m, ids)[0], ids).mean())
 
 
 def quantize_matrix(

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ._assets import data_path
-from .gpt import check_prompt, forward, load, top_tokens
+from .gpt import check_prompt, forward, load, token_losses, top_tokens
 
 __kernels__ = ("loss_curve", "teacher_forcing")
 
@@ -85,17 +85,12 @@ def teacher_forcing(text: Any = "To be, or not to be, that is the question", k: 
         raise ValueError(f"text: at most 40 tokens for the table, yours has {len(ids)}")
     top = max(1, min(int(k) if isinstance(k, int) and not isinstance(k, bool) else 3, 10))
     logits, _, _ = forward(m, ids, None, None)
-    z = logits[:-1].astype(np.float64)  # (T-1, vocab)
-    z = z - z.max(-1, keepdims=True)
-    probs = np.exp(z) / np.exp(z).sum(-1, keepdims=True)
-    positions = []
-    for t in range(len(ids) - 1):
-        p = float(probs[t, ids[t + 1]])
-        positions.append(
-            {"context": m.token_text(ids[t]), "target": m.token_text(ids[t + 1]),
-             "prob": p, "loss": -math.log(p), "top": top_tokens(m, logits[t], top)}
-        )  # fmt: skip
-    losses = [row["loss"] for row in positions]
+    losses = token_losses(logits, ids)  # (T-1,)
+    positions = [
+        {"context": m.token_text(ids[t]), "target": m.token_text(ids[t + 1]),
+         "prob": math.exp(-loss), "loss": float(loss), "top": top_tokens(m, logits[t], top)}
+        for t, loss in enumerate(losses)
+    ]  # fmt: skip
     return {
         "tokens": [m.token_text(i) for i in ids],
         "positions": positions,

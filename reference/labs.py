@@ -159,7 +159,7 @@ def record(device: str = "cpu") -> dict:
     with torch.no_grad():
         corrupted_p = model(torch.tensor([corrupted], device=device))[0, -1].double().softmax(-1)
     labs["patching"] = (clean_prob, float(corrupted_p[target]))
-    ids = repeated_tokens_for(tok, p["induction"]["length"])
+    ids = repeated_tokens(len(tok["tokens"]), p["induction"]["length"], 1)
     with torch.no_grad():
         logits = model(torch.tensor([ids], device=device))[0]
     per = F.cross_entropy(
@@ -199,15 +199,6 @@ def record(device: str = "cpu") -> dict:
         float(torch.linalg.norm(c_attn[:, h * hs : (h + 1) * hs])) for h in (0, weights["head"])
     )
     return {name: {"base": b, "tweak": t} for name, (b, t) in labs.items()}
-
-
-def repeated_tokens_for(tok: dict, length: int) -> list[int]:
-    """The induction lab's token sequence for its default seed (1), as the NumPy lab draws it."""
-
-    class Sizes:
-        vocab_size = len(tok["tokens"])
-
-    return repeated_tokens(Sizes(), length, 1)  # type: ignore[arg-type]
 
 
 def main() -> None:

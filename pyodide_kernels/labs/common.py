@@ -11,10 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from .._validate import as_int, as_number, as_seed
-from ..gpt import Model, check_prompt, forward, generate_ids, load, top_tokens
+from ..gpt import Model, check_prompt, forward, generate_ids, token_losses, top_tokens
 from ..sampling import check_settings
 
 #: Richard III's opening, from a play held out of training (the validation split).
@@ -75,10 +73,7 @@ def text_loss(model: Model, text: str, hooks: dict[str, Any] | None = None) -> f
     Example: ``text_loss(load(), HELD_OUT)`` -> about 3.5
     """
     ids = check_prompt(text, model)
-    z = forward(model, ids, None, hooks)[0][:-1].astype(np.float64)
-    z = z - z.max(-1, keepdims=True)
-    logp = z - np.log(np.exp(z).sum(-1, keepdims=True))
-    return float(-logp[np.arange(len(ids) - 1), ids[1:]].mean())
+    return float(token_losses(forward(model, ids, None, hooks)[0], ids).mean())
 
 
 def compare(
@@ -127,7 +122,6 @@ __all__ = [
     "compare",
     "head_of",
     "layer_of",
-    "load",
     "number",
     "side",
     "text_loss",

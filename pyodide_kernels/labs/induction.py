@@ -12,16 +12,16 @@ from typing import Any
 import numpy as np
 
 from .._validate import as_int
-from ..gpt import Model, forward
+from ..gpt import Model, forward, token_losses
 from .common import Settings
 
 
-def repeated_tokens(model: Model, length: int, seed: int) -> list[int]:
+def repeated_tokens(vocab_size: int, length: int, seed: int) -> list[int]:
     """``length`` random token ids, twice.
 
-    Example: ``repeated_tokens(m, 3, 0)`` -> [a, b, c, a, b, c]
+    Example: ``repeated_tokens(1024, 3, 0)`` -> [a, b, c, a, b, c]
     """
-    first = np.random.default_rng(seed).integers(256, model.vocab_size, length).tolist()
+    first = np.random.default_rng(seed).integers(256, vocab_size, length).tolist()
     return first + first
 
 
@@ -36,11 +36,9 @@ def induction_scores(attention: np.ndarray, length: int) -> np.ndarray:
 def induction(model: Model, settings: Settings, params: dict[str, Any]) -> dict[str, Any]:
     """Loss on the first copy (BASE) against the second (TWEAK), and the head scores grid."""
     length = as_int(params.get("length", 24), "length", 4, model.n_ctx // 2)
-    ids = repeated_tokens(model, length, settings.seed)
+    ids = repeated_tokens(model.vocab_size, length, settings.seed)
     logits, _, rec = forward(model, ids, None, None, record=True)
-    z = logits[:-1].astype(np.float64)
-    z = z - z.max(-1, keepdims=True)
-    loss = -(z - np.log(np.exp(z).sum(-1, keepdims=True)))[np.arange(len(ids) - 1), ids[1:]]
+    loss = token_losses(logits, ids)
     scores = induction_scores(np.stack(rec["attn"]), length)
     best = np.unravel_index(int(np.argmax(scores)), scores.shape)
     return {
