@@ -3,36 +3,27 @@
  * build-time state, which a kernel read from traces/loss_curve.json. Without Plotly the page
  * keeps the summary and the table.
  */
-import { chartInk } from "./chart-ink.js";
+import { drawChart } from "./charts.js";
 
 /** @param {object} context see page.js makeContext */
 export async function mount(context) {
-  const { root, state } = context;
-  const box = root.querySelector("[data-chart]");
-  let Plotly;
-  try {
-    Plotly = await context.vendor("plotly");
-  } catch (error) {
-    context.say(error.message, "error");
-    return;
-  }
-  const { fg, grid } = chartInk();
+  const { state } = context;
   const x = state.tokens;
   const line = (y, name, dash) => ({ x, y, name, type: "scatter", mode: "lines", line: { width: 2, dash } });
   const flat = (y, name) => ({ x: [x[0], x[x.length - 1]], y: [y, y], name, type: "scatter", mode: "lines", line: { width: 1, dash: "dot" } });
-  await Plotly.newPlot(box, [
-    line(state.train, "train", "solid"),
-    line(state.validation, "validation (unseen plays)", "dash"),
-    flat(state.unigram, "word frequency alone"),
-  ], {
-    margin: { l: 56, r: 12, t: 12, b: 48 },
-    height: 320,
-    paper_bgcolor: "rgba(0,0,0,0)",
-    plot_bgcolor: "rgba(0,0,0,0)",
-    font: { color: fg },
-    xaxis: { title: { text: "tokens seen" }, gridcolor: grid },
-    yaxis: { title: { text: "loss (nats per token)" }, gridcolor: grid, rangemode: "tozero" },
-    legend: { orientation: "h", y: -0.25 },
-  }, { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["select2d", "lasso2d"] });
-  root.dataset.charted = "true";
+  await drawChart(context, ({ grid }) => ({
+    traces: [
+      line(state.train, "train", "solid"),
+      line(state.validation, "validation (unseen plays)", "dash"),
+      flat(state.unigram, "word frequency alone"),
+    ],
+    layout: {
+      margin: { l: 56, r: 12, t: 12, b: 48 },
+      height: 320,
+      xaxis: { title: { text: "tokens seen" }, gridcolor: grid },
+      yaxis: { title: { text: "loss (nats per token)" }, gridcolor: grid, rangemode: "tozero" },
+      legend: { orientation: "h", y: -0.25 },
+    },
+    config: { modeBarButtonsToRemove: ["select2d", "lasso2d"] },
+  }));
 }
