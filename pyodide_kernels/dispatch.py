@@ -51,6 +51,7 @@ MODULES: tuple[str, ...] = (
     "model_decoding",
     "labs",
     "position_explorer",
+    "runtime_check",
 )
 
 

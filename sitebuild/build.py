@@ -48,6 +48,7 @@ class BuildConfig:
     live_reload_port: int = 8000
     site_url: str = ""  # absolute URL of the site, for the sitemap; default: local server
     search: bool = True  # False skips the Pagefind index (tests of the Markdown side only)
+    make_snapshot: bool = True  # False serves a cached memory snapshot only (fast rebuilds)
 
     @property
     def absolute_url(self) -> str:
@@ -104,6 +105,9 @@ def page_config(
         "assets": f"{base}assets/{asset_hash}/",
         "pyodide": f"{base}{runtime.get('index_url', 'pyodide/')}",
         "pyodideCompiled": bool(runtime.get("compiled")),
+        "pyodideSnapshot": f"{base}{runtime['snapshot']}" if runtime.get("snapshot") else None,
+        # a first visit boots from the compiled files (3 MB, not 11) and caches the snapshot
+        "pyodideSnapshotCachedOnly": True,
         "kernelsPackage": runtime.get("package", "pyodide-kernels"),
         "data": f"{base}data/",
         "runtimeTimeoutMs": RUNTIME_TIMEOUT_S * 1000,
@@ -174,6 +178,13 @@ def build(config: BuildConfig) -> BuildResult:
         from .runtime import vendor_runtime
 
         runtime = vendor_runtime(out, root / ".cache", root)
+        if runtime["compiled"]:
+            from .snapshot import vendor_snapshot
+
+            worker = f"assets/{asset_hash}/runtime/kernel-worker.js"
+            runtime["snapshot"] = vendor_snapshot(
+                out, worker, root / ".cache", make=config.make_snapshot
+            )
     vendor = vendor_libraries({lib for w in registry.values() for lib in w.vendor}, out)
     site_config = page_config(config, asset_hash, registry, runtime, vendor)
     site_config["chapters"] = [

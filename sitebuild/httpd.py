@@ -47,6 +47,8 @@ def cache_control(path: str) -> str:
     clean = path.split("?", 1)[0]
     if clean.startswith("/assets/"):
         return IMMUTABLE
+    if clean.startswith("/pyodide/snapshot/"):
+        return IMMUTABLE  # every name there carries the snapshot's key
     if clean.startswith("/pyodide/") and not clean.endswith(".json"):
         return IMMUTABLE
     return "no-cache"

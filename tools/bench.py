@@ -3,11 +3,12 @@
 Reports: full build and no-change rebuild time; bytes per page (HTML + CSS + JS) and the Python
 runtime separately, as transferred here (uncompressed) and as a gzipping host would send them
 (the budget: a first visit to an interactive chapter, one runtime set); and in headless
-Chromium, the median of N runs of the time to a readable page (first contentful paint) and to
-the first kernel result, cold (fresh profile) and on a repeat visit (same profile, warm HTTP and
-code caches), for the plain and the byte-compiled runtime side by side; the wait at a click 2 s
-after load; the tab's memory; a soak of 1000 kernel calls on one page; and the model's tokens/s
-with KV cache in the browser worker and in CPython.
+Chromium, the median of N runs of the time to a readable page (first contentful paint), to the
+worker's start and to the first kernel result, cold (fresh profile) and on a repeat visit (same
+profile, warm HTTP, code and Cache Storage), for the plain, byte-compiled and snapshot boots and
+for the site as built, side by side; the wait at a click 2 s after load on a first and a later
+visit; the tab's memory; a soak of 1000 kernel calls on one page; and the model's tokens/s with
+KV cache in the browser worker and in CPython.
 
 Usage: python tools/bench.py [--runs 3] [--json bench-results/bench.json]
 """
@@ -18,6 +19,7 @@ import argparse
 import functools
 import gzip
 import json
+import re
 import shutil
 import statistics
 import sys
@@ -37,8 +39,13 @@ CHROMIUM = chromium_path()
 CHAPTER = "from-logits-to-a-token.html"
 FIRST_RESULT_JS = """async () => {
   const result = await window.hlw.client.call('softmax', {logits: [2, 1, 0.1]});
-  return {ms: performance.now(), ok: result.probs.length === 3};
+  return {ms: performance.now(), ok: result.probs.length === 3, kind: window.hlw.client.bootKind,
+          started: window.hlw.client.startedAt};
 }"""
+
+
+#: True once the worker has tried to cache the snapshot (after a boot that could not use it).
+SNAPSHOT_CACHED_JS = "() => window.hlw.client.snapshotCached !== undefined"
 
 
 def time_builds(out: Path) -> dict[str, float]:
@@ -63,12 +70,28 @@ def page_bytes(site: Path) -> dict[str, int]:
     return {"pages_html_css_js": pages, "runtime_on_disk": runtime}
 
 
-def use_plain_runtime(page) -> None:  # noqa: ANN001
-    """Serve pages whose config asks for the plain (not byte-compiled) Python files."""
+#: How each boot is asked for, by rewriting the page's config: "site" is the site as built (a
+#: first visit boots from the compiled files and caches the snapshot, the next page restores
+#: it); the others force one boot on every visit.
+BOOTS = {
+    "plain": {"pyodideCompiled": False, "pyodideSnapshot": None},
+    "compiled": {"pyodideSnapshot": None},
+    "snapshot": {"pyodideSnapshotCachedOnly": False},
+    "site": {},
+}
+
+
+def override_config(page, changes: dict[str, object]) -> None:  # noqa: ANN001
+    """Serve pages whose hlw-config has ``changes`` applied (keys of the config JSON)."""
+    if not changes:
+        return
 
     def handle(route):  # noqa: ANN001, ANN202
         response = route.fetch()
-        body = response.text().replace('"pyodideCompiled":true', '"pyodideCompiled":false')
+        body = response.text()
+        for key, value in changes.items():
+            pattern = rf'"{key}":(true|false|null|"[^"]*")'
+            body = re.sub(pattern, f'"{key}":{json.dumps(value)}', body)
         route.fulfill(response=response, body=body)
 
     page.route("**/*.html", handle)
@@ -83,12 +106,13 @@ def gzipped_size(url: str) -> int:
     return min(len(body), len(gzip.compress(body, 6)))
 
 
-def visit(context, url: str, plain: bool) -> dict[str, float]:  # noqa: ANN001
+def visit(context, url: str, boot: str) -> dict[str, float]:  # noqa: ANN001
     """Load a page; time to first contentful paint and to the first kernel result; bytes
-    transferred (as served here, uncompressed, and as a gzipping host would send them)."""
+    transferred until then (as served here, uncompressed, and as a gzipping host would send
+    them); which boot answered. A visit that could not use the snapshot stays until the worker
+    has cached it, as a reader's would."""
     page = context.new_page()
-    if plain:
-        use_plain_runtime(page)
+    override_config(page, BOOTS[boot])
     transferred = {"runtime": 0, "page": 0}
     fetched: list[str] = []
 
@@ -108,12 +132,18 @@ def visit(context, url: str, plain: bool) -> dict[str, float]:  # noqa: ANN001
           .observe({type: 'paint', buffered: true});
     })""")
     result = page.evaluate(FIRST_RESULT_JS)
+    until_result, bytes_until_result = list(fetched), dict(transferred)
+    if boot == "site" and result["kind"] != "snapshot":
+        page.wait_for_function(SNAPSHOT_CACHED_JS, timeout=120_000)
     page.close()
     gzipped = {"runtime": 0, "page": 0}
-    for address in fetched:
+    for address in until_result:
         gzipped["runtime" if "/pyodide/" in address else "page"] += gzipped_size(address)
+    transferred = bytes_until_result
     return {
+        "boot": result["kind"],
         "readable_ms": fcp,
+        "worker_started_ms": result["started"],
         "first_result_ms": result["ms"],
         **{f"bytes_{k}": v for k, v in transferred.items()},
         **{f"gzip_bytes_{k}": v for k, v in gzipped.items()},
@@ -133,31 +163,46 @@ def click_wait(context, url: str) -> dict[str, float]:  # noqa: ANN001
         return performance.now() - started;
     }""")
     memory = renderer_pss_mb()
+    boot = page.evaluate("window.hlw.client.bootKind")
+    if boot != "snapshot":
+        page.wait_for_function(SNAPSHOT_CACHED_JS, timeout=120_000)
     page.close()
-    return {"click_wait_ms": waited, "tab_pss_mb": memory}
+    return {"click_wait_ms": waited, "tab_pss_mb": memory, "boot": boot}
 
 
 def browser_runs(url: str, runs: int) -> dict[str, dict[str, float]]:
-    """Median figures over ``runs`` fresh profiles, for the plain and the byte-compiled runtime:
-    a cold visit, then a repeat visit; and the wait at a click 2 s after load."""
+    """Median figures over ``runs`` fresh profiles for each boot in ``BOOTS``: a cold visit,
+    then a repeat visit; and, on the site as built, the wait at a click 2 s after load on a
+    first and on a later visit."""
     from playwright.sync_api import sync_playwright
 
     rows: dict[str, list[dict[str, float]]] = {}
     with sync_playwright() as p:
         for _ in range(runs):
-            for plain in (True, False):
-                kind = "plain" if plain else "compiled"
+            for boot in BOOTS:
                 with tempfile.TemporaryDirectory() as profile:
                     context = p.chromium.launch_persistent_context(
                         profile, executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True
                     )
-                    rows.setdefault(f"{kind} cold", []).append(visit(context, url, plain))
-                    rows.setdefault(f"{kind} repeat", []).append(visit(context, url, plain))
-                    if not plain:
-                        rows.setdefault("click 2 s after load", []).append(click_wait(context, url))
+                    rows.setdefault(f"{boot} cold", []).append(visit(context, url, boot))
+                    rows.setdefault(f"{boot} repeat", []).append(visit(context, url, boot))
                     context.close()
+            with tempfile.TemporaryDirectory() as profile:
+                context = p.chromium.launch_persistent_context(
+                    profile, executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True
+                )
+                rows.setdefault("click 2 s after load, first visit", []).append(
+                    click_wait(context, url)
+                )
+                rows.setdefault("click 2 s after load, next visit", []).append(
+                    click_wait(context, url)
+                )
+                context.close()
     return {
-        kind: {k: statistics.median(r[k] for r in values) for k in values[0]}
+        kind: {
+            k: statistics.median(r[k] for r in values) if k != "boot" else values[0][k]
+            for k in values[0]
+        }
         for kind, values in rows.items()
     }
 
@@ -273,12 +318,13 @@ def main(argv: list[str] | None = None) -> int:
     for kind, row in figures["browser"].items():  # type: ignore[union-attr]
         if "click_wait_ms" in row:
             print(
-                f"{kind:<20} waited {row['click_wait_ms']:6.0f} ms   tab memory (PSS) "
-                f"{row['tab_pss_mb']:.0f} MB"
+                f"{kind:<34} ({row['boot']}) waited {row['click_wait_ms']:4.0f} ms, tab memory "
+                f"(PSS) {row['tab_pss_mb']:.0f} MB"
             )
             continue
         print(
-            f"{kind:<20} readable {row['readable_ms']:5.0f} ms   first kernel result "
+            f"{kind:<16} ({row['boot']:>8}) readable {row['readable_ms']:4.0f} ms, worker started "
+            f"{row['worker_started_ms']:4.0f} ms, first kernel result "
             f"{row['first_result_ms']:6.0f} ms   transferred: page {row['bytes_page'] / 1024:.0f}"
             f" KiB, runtime {row['bytes_runtime'] / 2**20:.1f} MiB; gzipped: page "
             f"{row['gzip_bytes_page'] / 1024:.0f} KiB, runtime "

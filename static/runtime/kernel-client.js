@@ -48,6 +48,7 @@ export class KernelClient extends EventTarget {
    */
   start() {
     if (this.ready) return this.ready;
+    this.startedAt = performance.now();
     this.setState("starting", "Starting Python in your browser…");
     this.ready = new Promise((resolve, reject) => {
       const fail = (reason) => {
@@ -78,9 +79,14 @@ export class KernelClient extends EventTarget {
         else if (message.type === MESSAGE.READY) {
           clearTimeout(timer);
           this.bootMs = message.ms;
-          this.compiled = message.compiled;
+          this.bootKind = message.kind;
+          this.compiled = message.kind !== "plain";
+          this.fallbacks = message.fallbacks;
           this.setState("ready", `Python is running in your browser (started in ${(message.ms / 1000).toFixed(1)} s).`);
           resolve();
+        } else if (message.type === MESSAGE.SNAPSHOT_CACHED) {
+          this.snapshotCached = message.cached;
+          this.dispatchEvent(new CustomEvent("snapshot-cached", { detail: message }));
         } else if (message.type === MESSAGE.BOOT_ERROR) fail(message.message);
         else this.settle(message);
       };
@@ -88,6 +94,8 @@ export class KernelClient extends EventTarget {
         type: MESSAGE.BOOT, pyodide: this.config.pyodide, package: this.config.kernelsPackage,
         dataRoot: "/home/pyodide",
         compiled: Boolean(this.config.pyodideCompiled),
+        snapshot: this.config.pyodideSnapshot || null,
+        snapshotCachedOnly: this.config.pyodideSnapshotCachedOnly !== false,
       });
     });
     this.ready.catch(() => {});

@@ -1,9 +1,20 @@
 /**
- * The kernel worker: boots Pyodide from this site, loads NumPy and pyodide_kernels with one
- * loadPackage, then answers CALL messages through pyodide_kernels.dispatch.call_json — the same
- * function the build and the command line use.
+ * The kernel worker: boots Pyodide from this site with NumPy and pyodide_kernels, then answers
+ * CALL messages through pyodide_kernels.dispatch.call_json — the same function the build and the
+ * command line use.
+ *
+ * Boots, fastest first, each falling back to the next when it fails or is refused:
+ * 1. "snapshot": the build's memory snapshot (NumPy and every kernel already imported);
+ * 2. "compiled": the byte-compiled stdlib and wheels (no compiling Python in the browser);
+ * 3. "plain": Pyodide's own files.
+ * The build also asks a worker for the snapshot itself (MAKE_SNAPSHOT), so the same code makes
+ * and restores it.
  */
 import { MESSAGE } from "./messages.js";
+import { bundleFiles, checkSnapshotFiles, prepareBoot, RESEED, WARM_IMPORTS } from "./snapshot.js";
+
+/** Seconds a snapshot boot may take before the worker gives up on it and boots the usual way. */
+const SNAPSHOT_TIMEOUT_MS = 20000;
 
 let booted = null;
 const loadedData = new Set();
@@ -23,30 +34,158 @@ function runtimeFiles(indexURL, compiled) {
     : { indexURL };
 }
 
+async function fetchBytes(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.arrayBuffer();
+}
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/** The interpreter's ready state: set the data root, check a kernel answers, keep call_json. */
+function finish(pyodide, kind, started, dataRoot, fallbacks) {
+  pyodide.runPython(`import os; os.environ["HLW_DATA_ROOT"] = ${JSON.stringify(dataRoot)}`);
+  const dispatch = pyodide.pyimport("pyodide_kernels.dispatch");
+  const check = JSON.parse(dispatch.call_json("softmax", JSON.stringify({ logits: [0, 0] })));
+  if (!check.result || Math.abs(check.result.probs[0] - 0.5) > 1e-12) {
+    throw new Error(`the ${kind} runtime answered a check wrongly: ${JSON.stringify(check)}`);
+  }
+  return { pyodide, callJson: dispatch.call_json, ms: performance.now() - started, kind, fallbacks };
+}
+
+/** The Cache Storage that keeps the snapshot between pages (https and localhost only). */
+const SNAPSHOT_CACHE = "hlw-snapshot";
+
 /**
- * Start Python once; every CALL awaits the same promise. When the byte-compiled files fail,
- * boot again from the plain ones (a failure to load pyodide.mjs itself is final).
+ * A snapshot file: from Cache Storage only, with `cachedOnly` (a miss is an Error), else from
+ * the network.
  */
-async function boot(message) {
-  const { loadPyodide } = await import(`${message.pyodide}pyodide.mjs`);
+async function snapshotFile(url, cachedOnly) {
+  if (cachedOnly) {
+    if (!self.caches) throw new Error("no Cache Storage here (the site is not served over https)");
+    const hit = await (await caches.open(SNAPSHOT_CACHE)).match(url);
+    if (!hit) throw new Error("not in the browser's cache yet");
+    return hit;
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response;
+}
+
+/**
+ * Restore the build's snapshot. Refused (an Error) when its Pyodide version, build or memory
+ * layout differ from this browser's, or any file is missing; nothing is half-restored.
+ */
+async function bootFromSnapshot(loadPyodide, version, message) {
+  const started = performance.now();
+  const indexURL = message.pyodide;
+  const metaUrl = new URL(message.snapshot, self.location.href);
+  const meta = await (await snapshotFile(metaUrl, message.snapshotCachedOnly)).json();
+  if (meta.pyodide !== version) {
+    throw new Error(`the snapshot was made for Pyodide ${meta.pyodide}, this is ${version}`);
+  }
+  progress("runtime", "Loading the Python runtime…");
+  const bytes = async (name) => (await snapshotFile(new URL(name, metaUrl), message.snapshotCachedOnly)).arrayBuffer();
+  const [snapshot, bundle] = await Promise.all([
+    bytes(meta.snapshot), bytes(meta.files), import(`${indexURL}pyodide.asm.js`),
+  ]);
+  checkSnapshotFiles(meta, snapshot, bundle);
+  const original = globalThis._createPyodideModule;
   try {
-    return await bootWith(loadPyodide, message, message.compiled);
-  } catch (error) {
-    if (!message.compiled) throw error;
-    progress("runtime", "Retrying with the plain Python files…");
-    return bootWith(loadPyodide, message, false);
+    prepareBoot(bundleFiles(meta.index, bundle), meta.libraries, meta.layout);
+    const pyodide = await loadPyodide({ ...runtimeFiles(indexURL, true), _loadSnapshot: new Uint8Array(snapshot) });
+    pyodide.runPython(RESEED);
+    return finish(pyodide, "snapshot", started, message.dataRoot, []);
+  } finally {
+    globalThis._createPyodideModule = original;
   }
 }
 
-async function bootWith(loadPyodide, { pyodide: indexURL, package: packageName, dataRoot }, compiled) {
+/**
+ * Keep the snapshot's three files in Cache Storage for the next page, dropping older ones.
+ * Returns false where there is no Cache Storage or a file could not be fetched.
+ */
+async function cacheSnapshot(metaUrl) {
+  if (!self.caches) return false;
+  const response = await fetch(metaUrl, { priority: "low" });
+  if (!response.ok) return false;
+  const meta = await response.clone().json();
+  const cache = await caches.open(SNAPSHOT_CACHE);
+  const keep = [metaUrl, new URL(meta.snapshot, metaUrl), new URL(meta.files, metaUrl)].map(String);
+  for (const request of await cache.keys()) {
+    if (!keep.includes(request.url)) await cache.delete(request);
+  }
+  for (const url of keep.slice(1)) {
+    const file = await fetch(url, { priority: "low" });
+    if (!file.ok) return false;
+    await cache.put(url, file);
+  }
+  await cache.put(String(metaUrl), response); // last: a cached metadata means all files are there
+  return true;
+}
+
+/** Boot from files: load the kernels package (which brings NumPy) with Pyodide's loader. */
+async function bootFromFiles(loadPyodide, message, compiled) {
   const started = performance.now();
   progress("runtime", "Loading the Python runtime…");
-  const pyodide = await loadPyodide(runtimeFiles(indexURL, compiled));
+  const pyodide = await loadPyodide(runtimeFiles(message.pyodide, compiled));
   progress("packages", "Loading NumPy and the kernels…");
-  await pyodide.loadPackage(packageName, { messageCallback: () => {}, errorCallback: () => {} });
+  await pyodide.loadPackage(message.package, { messageCallback: () => {}, errorCallback: () => {} });
+  return finish(pyodide, compiled ? "compiled" : "plain", started, message.dataRoot, []);
+}
+
+/**
+ * Start Python once; every CALL awaits the same promise. Each boot that fails is recorded in
+ * `fallbacks` and the next is tried (a failure to load pyodide.mjs itself is final).
+ *
+ * The snapshot and its files weigh about 11 MB gzipped, the compiled NumPy and kernels 3 MB: a
+ * first visit (nothing cached) boots from the compiled files, keeping the first interactive
+ * page under 10 MB, and then caches the snapshot for the next page
+ * (`snapshotCachedOnly`, the site's default; see docs/hosting.md).
+ */
+async function boot(message) {
+  const { loadPyodide, version } = await import(`${message.pyodide}pyodide.mjs`);
+  const attempts = [
+    message.snapshot && ["snapshot", () => withTimeout(
+      bootFromSnapshot(loadPyodide, version, message), SNAPSHOT_TIMEOUT_MS, "restoring the snapshot")],
+    message.compiled && ["compiled", () => bootFromFiles(loadPyodide, message, true)],
+    ["plain", () => bootFromFiles(loadPyodide, message, false)],
+  ].filter(Boolean);
+  const fallbacks = [];
+  for (const [index, [kind, attempt]] of attempts.entries()) {
+    try {
+      const result = await attempt();
+      return { ...result, fallbacks };
+    } catch (error) {
+      fallbacks.push(`${kind}: ${String(error && error.message || error)}`);
+      if (index === attempts.length - 1) throw error;
+      progress("runtime", kind === "snapshot" ? "Starting Python the usual way…" : "Retrying with the plain Python files…");
+    }
+  }
+}
+
+/**
+ * Make the snapshot the build serves (asked for by sitebuild/snapshot.py in headless Chromium):
+ * the same preloading as a restore, then NumPy and every kernel module imported.
+ */
+async function makeSnapshot({ pyodide: indexURL, files, index, libraries, dataRoot }) {
+  const { loadPyodide, version } = await import(`${indexURL}pyodide.mjs`);
+  const [bundle] = await Promise.all([fetchBytes(files), import(`${indexURL}pyodide.asm.js`)]);
+  const layout = prepareBoot(bundleFiles(index, bundle), libraries);
+  const pyodide = await loadPyodide({ ...runtimeFiles(indexURL, true), _makeSnapshot: true });
   pyodide.runPython(`import os; os.environ["HLW_DATA_ROOT"] = ${JSON.stringify(dataRoot)}`);
-  const dispatch = pyodide.pyimport("pyodide_kernels.dispatch");
-  return { pyodide, callJson: dispatch.call_json, ms: performance.now() - started, compiled };
+  pyodide.runPython(WARM_IMPORTS);
+  // makeMemorySnapshot insists on an empty record of loaded packages (importing from
+  // site-packages fills it); nothing reads it after a restore, which never calls loadPackage.
+  for (const name of Object.keys(pyodide.loadedPackages)) delete pyodide.loadedPackages[name];
+  const bytes = pyodide.makeMemorySnapshot();
+  return { bytes, layout: await layout, pyodide: version, userAgent: navigator.userAgent };
 }
 
 /** Fetch the data files a kernel reads into Pyodide's file system, once each. */
@@ -68,10 +207,23 @@ self.onmessage = async (event) => {
   if (message.type === MESSAGE.BOOT) {
     booted = boot(message);
     try {
-      const { ms, compiled } = await booted;
-      self.postMessage({ type: MESSAGE.READY, ms, compiled });
+      const { ms, kind, fallbacks } = await booted;
+      self.postMessage({ type: MESSAGE.READY, ms, kind, fallbacks });
+      if (message.snapshot && message.snapshotCachedOnly && kind !== "snapshot") {
+        const cached = await cacheSnapshot(new URL(message.snapshot, self.location.href)).catch(() => false);
+        self.postMessage({ type: MESSAGE.SNAPSHOT_CACHED, cached });
+      }
     } catch (error) {
       self.postMessage({ type: MESSAGE.BOOT_ERROR, message: String(error && error.message || error) });
+    }
+    return;
+  }
+  if (message.type === MESSAGE.MAKE_SNAPSHOT) {
+    try {
+      const made = await makeSnapshot(message);
+      self.postMessage({ type: MESSAGE.SNAPSHOT, ...made }, [made.bytes.buffer]);
+    } catch (error) {
+      self.postMessage({ type: MESSAGE.BOOT_ERROR, message: String(error && error.stack || error) });
     }
     return;
   }

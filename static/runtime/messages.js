@@ -1,16 +1,23 @@
 /**
  * The worker protocol: every message has a `type`, one of these, and one shape per type.
  *
- * page → worker:  BOOT {pyodide, package, dataRoot}       CALL {id, kernel, args, data}
- * worker → page:  PROGRESS {stage, text}  READY {ms, compiled}  BOOT_ERROR {message}
+ * page → worker:  BOOT {pyodide, package, dataRoot, compiled, snapshot, snapshotCachedOnly}
+ *                 CALL {id, kernel, args, data}
+ *                 MAKE_SNAPSHOT {pyodide, files, index, libraries, dataRoot}   (the build only)
+ * worker → page:  PROGRESS {stage, text}  READY {ms, kind, fallbacks}  BOOT_ERROR {message}
  *                 RESULT {id, result, ms}  ERROR {id, error: {type, message}}
+ *                 SNAPSHOT_CACHED {cached}   (after a boot that could not use the snapshot)
+ *                 SNAPSHOT {bytes, layout, pyodide, userAgent}
  */
 export const MESSAGE = Object.freeze({
   BOOT: "boot",
   CALL: "call",
+  MAKE_SNAPSHOT: "make-snapshot",
   PROGRESS: "progress",
   READY: "ready",
   BOOT_ERROR: "boot-error",
   RESULT: "result",
   ERROR: "error",
+  SNAPSHOT: "snapshot",
+  SNAPSHOT_CACHED: "snapshot-cached",
 });

@@ -98,3 +98,24 @@ def numbers_close(a, b, tolerance=FLOAT64) -> bool:  # noqa: B006 (read-only def
     if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
         return a == pytest.approx(b, **tolerance)
     return a == b
+
+
+def boot_from_snapshot_at_once(page) -> None:  # noqa: ANN001
+    """Make the pages ask for the memory snapshot even when the browser has not cached it (a
+    site's first visit otherwise boots from the compiled files and caches the snapshot)."""
+
+    def handle(route):  # noqa: ANN001, ANN202
+        response = route.fetch()
+        body = response.text().replace(
+            '"pyodideSnapshotCachedOnly":true', '"pyodideSnapshotCachedOnly":false'
+        )
+        route.fulfill(response=response, body=body)
+
+    page.route("**/*.html", handle)
+
+
+def boot_report(page) -> dict:  # noqa: ANN001
+    """How the page's Python started: kind (snapshot, compiled or plain) and the fallbacks."""
+    return page.evaluate(
+        "() => ({kind: window.hlw.client.bootKind, fallbacks: window.hlw.client.fallbacks})"
+    )

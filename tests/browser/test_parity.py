@@ -3,6 +3,7 @@ examples of tests/kernels/test_dispatch_examples.py (one table for both checks).
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Page
 
 from pyodide_kernels.dispatch import call, kernel_names, kernel_table
@@ -10,7 +11,14 @@ from sitebuild.registry import load_registry
 
 from ..conftest import REPO
 from ..kernels.test_dispatch_examples import EXAMPLES, needs_arguments
-from .conftest import FLOAT32, FLOAT64, numbers_close, wait_for_python
+from .conftest import (
+    FLOAT32,
+    FLOAT64,
+    boot_from_snapshot_at_once,
+    boot_report,
+    numbers_close,
+    wait_for_python,
+)
 
 #: Every data file the widgets declare: the worker fetches them once, before the first call.
 DATA = sorted({f for widget in load_registry(REPO / "widgets.toml").values() for f in widget.data})
@@ -19,8 +27,10 @@ MODEL_MODULES = {
     "gpt", "tokenizers", "token_vectors", "position_explorer", "attention_map", "residual",
     "training", "quantize", "hardware", "model_decoding", "labs",
 }  # fmt: skip
-#: Measured durations differ from run to run; everything else must agree.
+#: Measured durations and random draws differ from run to run, and versions from CPython's;
+#: everything else must agree.
 TIMINGS = {"seconds", "tokens_per_second", "speedup"}
+TIMINGS |= {"python_random", "numpy_random", "python", "numpy", "platform"}
 
 
 def without_timings(value):
@@ -37,9 +47,13 @@ def test_every_kernel_has_an_example_or_needs_no_arguments():
         assert name in EXAMPLES or not needs_arguments(name), name
 
 
-def test_every_kernel_agrees_between_cpython_and_the_browser(page: Page, site_url):
+@pytest.mark.parametrize("boot", ["compiled", "snapshot"])
+def test_every_kernel_agrees_between_cpython_and_the_browser(page: Page, site_url, boot):
+    if boot == "snapshot":
+        boot_from_snapshot_at_once(page)
     page.goto(site_url + "tokenization.html")
     wait_for_python(page)
+    assert boot_report(page)["kind"] == boot
     different = []
     for name in kernel_names():
         args = EXAMPLES.get(name, {})

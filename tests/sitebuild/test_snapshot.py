@@ -1,0 +1,61 @@
+"""The snapshot's build side: the wheels' files bundle, the key that names a snapshot, and a
+build that may not make one (``make=False``) serving none rather than a stale one."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from sitebuild.snapshot import SITE_PACKAGES, bundle_wheels, snapshot_key, vendor_snapshot
+
+
+def wheel(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_the_bundle_holds_every_file_at_its_indexed_offset(tmp_path):
+    a = wheel(tmp_path / "a.whl", {"pkg/b.pyc": b"bee", "pkg/_x.so": b"\0asm-x", "pkg/a.pyc": b"a"})
+    b = wheel(tmp_path / "b.whl", {"other/_y.so": b"\0asm-y", "other/__init__.pyc": b""})
+    blob, index, libraries = bundle_wheels([a, b])
+    assert [row[0] for row in index] == [
+        SITE_PACKAGES + name
+        for name in ("pkg/_x.so", "pkg/a.pyc", "pkg/b.pyc", "other/__init__.pyc", "other/_y.so")
+    ]
+    contents = {path: blob[offset : offset + size] for path, offset, size in index}
+    assert contents[SITE_PACKAGES + "pkg/b.pyc"] == b"bee"
+    assert contents[SITE_PACKAGES + "other/_y.so"] == b"\0asm-y"
+    assert sum(size for _, _, size in index) == len(blob)
+    assert libraries == [SITE_PACKAGES + "other/_y.so", SITE_PACKAGES + "pkg/_x.so"]
+
+
+def test_the_key_changes_with_any_input_byte_or_label(tmp_path):
+    first, second = tmp_path / "one", tmp_path / "two"
+    first.write_bytes(b"wasm")
+    second.write_bytes(b"stdlib")
+    key = snapshot_key({"pyodide.asm.wasm": first, "python_stdlib.pyc.zip": second})
+    assert len(key) == 16 and int(key, 16) >= 0
+    assert key == snapshot_key({"python_stdlib.pyc.zip": second, "pyodide.asm.wasm": first})
+    assert key != snapshot_key({"pyodide.asm.wasm": second, "python_stdlib.pyc.zip": first})
+    second.write_bytes(b"stdlib!")
+    assert key != snapshot_key({"pyodide.asm.wasm": first, "python_stdlib.pyc.zip": second})
+
+
+def test_a_build_that_may_not_make_a_snapshot_serves_none_for_new_inputs(tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    runtime, worker = site / "pyodide", site / "assets" / "h" / "runtime"
+    (runtime / "pyc").mkdir(parents=True)
+    worker.mkdir(parents=True)
+    for name in ("pyodide.asm.wasm", "pyodide.asm.js", "pyodide.mjs", "python_stdlib.pyc.zip"):
+        (runtime / name).write_bytes(name.encode())
+    wheel(runtime / "pyc" / "k.whl", {"k/__init__.pyc": b""})
+    for name in ("kernel-worker.js", "snapshot.js", "messages.js"):
+        (worker / name).write_text("//")
+    assert vendor_snapshot(site, "assets/h/runtime/kernel-worker.js", cache, make=False) is None
+    assert not (runtime / "snapshot").exists()
+
+
+def test_without_compiled_wheels_there_is_nothing_to_snapshot(tmp_path):
+    assert vendor_snapshot(tmp_path, "assets/h/runtime/kernel-worker.js", tmp_path) is None
