@@ -183,7 +183,7 @@ def build(config: BuildConfig) -> BuildResult:
 
             worker = f"assets/{asset_hash}/runtime/kernel-worker.js"
             runtime["snapshot"] = vendor_snapshot(
-                out, worker, root / ".cache", make=config.make_snapshot
+                out, runtime["index_url"], worker, root / ".cache", make=config.make_snapshot
             )
     vendor = vendor_libraries({lib for w in registry.values() for lib in w.vendor}, out)
     site_config = page_config(config, asset_hash, registry, runtime, vendor)

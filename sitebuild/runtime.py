@@ -19,6 +19,7 @@ import base64
 import hashlib
 import io
 import json
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -178,8 +179,23 @@ def write_if_changed(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
+def runtime_id(numpy_sha256: str, compiled: list[Path]) -> str:
+    """The name of the runtime's folder: a hash of Pyodide's version, NumPy's wheel and the
+    compiled archives' cache names (themselves hashes of their inputs, the compiler and the drop
+    list), so that every file in it may be cached for a year. The kernels wheel carries its own
+    content hash and the locks are revalidated, so editing a kernel keeps the folder.
+
+    Example: ``runtime_id("ebb61241…", [])`` -> '0.27.7-5d41402a'
+    """
+    digest = hashlib.sha256(f"{PYODIDE_VERSION}\0{numpy_sha256}".encode())
+    for path in compiled:
+        digest.update(b"\0" + path.name.encode())
+    return f"{PYODIDE_VERSION}-{digest.hexdigest()[:8]}"
+
+
 def vendor_runtime(site_dir: Path, cache_dir: Path, repo_root: Path) -> dict[str, Any]:
-    """Write ``site_dir/pyodide/``: core, NumPy, the kernels wheel and a lock of just those.
+    """Write ``site_dir/pyodide/<runtime id>/``: core, NumPy, the kernels wheel and a lock of
+    just those (and their byte-compiled copies); remove older runtime folders.
 
     Returns what it wrote: index_url (relative to the site root), package, versions, bytes.
     """
@@ -187,8 +203,16 @@ def vendor_runtime(site_dir: Path, cache_dir: Path, repo_root: Path) -> dict[str
     lock = unpack_core(pyodide_tarball(cache_dir), official)
     numpy_entry = lock["packages"]["numpy"]
     numpy_wheel = extract_numpy(numpy_carrier(cache_dir), numpy_entry, official)
+    stdlib = official / "python_stdlib.zip"
+    core_compiled = (
+        compile_archives([stdlib, numpy_wheel], official, cache_dir) if node_available() else {}
+    )
+    if not core_compiled:
+        print("note: node not found; serving the plain (uncompiled) Python runtime only")
+    folder = runtime_id(numpy_entry["sha256"], list(core_compiled.values()))
+    remove_other_runtimes(site_dir / "pyodide", keep={folder, "snapshot"})
 
-    target = site_dir / "pyodide"
+    target = site_dir / "pyodide" / folder
     target.mkdir(parents=True, exist_ok=True)
     for name in CORE_FILES:
         sync_file(official / name, target / name)
@@ -200,18 +224,28 @@ def vendor_runtime(site_dir: Path, cache_dir: Path, repo_root: Path) -> dict[str
             old.unlink()
     kernels_entry = kernels_lock_entry(wheel_name, wheel)
     write_lock(target / "pyodide-lock.json", lock["info"], [numpy_entry, kernels_entry])
-    compiled = vendor_compiled(
-        target, official, numpy_wheel, numpy_entry, cache_dir, lock["info"], kernels_entry
-    )
+    if core_compiled:
+        vendor_compiled(
+            target, official, core_compiled, numpy_entry, cache_dir, lock["info"], kernels_entry
+        )
     return {
-        "index_url": "pyodide/",
+        "index_url": f"pyodide/{folder}/",
         "package": KERNELS_PACKAGE,
         "pyodide": PYODIDE_VERSION,
         "numpy": numpy_entry["version"],
         "kernels_wheel": wheel_name,
-        "compiled": compiled,
+        "compiled": bool(core_compiled),
         "bytes": sum(p.stat().st_size for p in target.rglob("*") if p.is_file()),
     }
+
+
+def remove_other_runtimes(folder: Path, keep: set[str]) -> None:
+    """Delete what ``folder`` holds besides ``keep``: older runtime folders, and the files of the
+    flat layout earlier builds wrote."""
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if path.name not in keep:
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
 
 
 def write_lock(path: Path, info: dict[str, Any], entries: list[dict[str, Any]]) -> None:
@@ -223,40 +257,43 @@ def write_lock(path: Path, info: dict[str, Any], entries: list[dict[str, Any]]) 
 def vendor_compiled(
     target: Path,
     official: Path,
-    numpy_wheel: Path,
+    core_compiled: dict[Path, Path],
     numpy_entry: dict[str, Any],
     cache_dir: Path,
     info: dict[str, Any],
     kernels_entry: dict[str, Any],
-) -> bool:
+) -> None:
     """Byte-compiled stdlib, NumPy and kernels beside the plain ones, with their own lock.
 
     Served as ``python_stdlib.pyc.zip``, ``pyc/<numpy wheel>``, ``pyc/<kernels wheel>`` and
     ``pyodide-lock.pyc.json``; the worker boots from them and falls back to the plain files.
-    The kernels wheel is compiled too: with a compiled stdlib, V8 has not yet warmed up
-    CPython's compiler when the first kernel is imported, so compiling the kernels' source in
-    the page costs about 150 ms (measured under Node). A kernel edit costs one Node run at
-    build time (about 1-2 s); unchanged inputs come from the cache. Returns False, serving
-    only plain files, where Node is missing.
+    ``core_compiled`` maps the stdlib and NumPy to their compiled copies. The kernels wheel is
+    compiled too: with a compiled stdlib, V8 has not yet warmed up CPython's compiler when the
+    first kernel is imported, so compiling the kernels' source in the page costs about 150 ms
+    (measured under Node). A kernel edit costs one Node run at build time (about 1-2 s);
+    unchanged inputs come from the cache.
     """
-    if not node_available():
-        print("note: node not found; serving the plain (uncompiled) Python runtime only")
-        return False
-    stdlib = official / "python_stdlib.zip"
+    stdlib_compiled = core_compiled[official / "python_stdlib.zip"]
+    numpy_wheel, numpy_compiled = next(
+        (p, c) for p, c in core_compiled.items() if p.suffix == ".whl"
+    )
     kernels_wheel = target / kernels_entry["file_name"]
-    compiled = compile_archives([stdlib, numpy_wheel, kernels_wheel], official, cache_dir)
+    kernels_compiled = compile_archives([kernels_wheel], official, cache_dir)[kernels_wheel]
     for old in (cache_dir / "pyc").glob("*-pyodide_kernels-*.whl"):
-        if old != compiled[kernels_wheel]:
+        if old != kernels_compiled:
             old.unlink()  # one compiled kernels wheel in the cache, not one per edit
-    sync_file(compiled[stdlib], target / "python_stdlib.pyc.zip")
+    sync_file(stdlib_compiled, target / "python_stdlib.pyc.zip")
     (target / "pyc").mkdir(exist_ok=True)
     for old in (target / "pyc").glob("pyodide_kernels-*.whl"):
         if old.name != kernels_wheel.name:
             old.unlink()
     entries = []
-    for wheel, entry in ((numpy_wheel, numpy_entry), (kernels_wheel, kernels_entry)):
-        sync_file(compiled[wheel], target / "pyc" / wheel.name)
-        data = compiled[wheel].read_bytes()
-        entries.append({**entry, "file_name": f"pyc/{wheel.name}", "sha256": sha256(data)})
+    for wheel, compiled, entry in (
+        (numpy_wheel, numpy_compiled, numpy_entry),
+        (kernels_wheel, kernels_compiled, kernels_entry),
+    ):
+        sync_file(compiled, target / "pyc" / wheel.name)
+        entries.append(
+            {**entry, "file_name": f"pyc/{wheel.name}", "sha256": sha256(compiled.read_bytes())}
+        )
     write_lock(target / "pyodide-lock.pyc.json", info, entries)
-    return True

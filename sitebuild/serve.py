@@ -9,6 +9,7 @@ normally injects an inline script, which our Content-Security-Policy refuses; pa
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -66,8 +67,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     register_types()
     server = PlainServer()
+    # a rebuild serves a cached snapshot but never waits ~5 s to make one: after a kernel edit
+    # the pages boot from the compiled files until the next full build
+    quick = dataclasses.replace(config, make_snapshot=False)
     for name in WATCHED:
-        server.watch(str(root / name), lambda: rebuild(config), delay=0.2)
+        server.watch(str(root / name), lambda: rebuild(quick), delay=0.2)
     print(f"serving http://{options.host}:{options.port}/ (Ctrl+C stops)")
     server.serve(
         port=options.port, host=options.host, root=str(root / options.out), restart_delay=0

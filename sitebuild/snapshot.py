@@ -15,8 +15,8 @@ boots from the byte-compiled files, as it does whenever a browser refuses the sn
 are cached in ``.cache/snapshot/<key>/``: only a change to the runtime, the kernels or the
 worker makes a new one (about 5 s).
 
-Example: ``vendor_snapshot(site, "assets/3fa1c09b/runtime/kernel-worker.js", cache)``
--> 'pyodide/snapshot/1a2b3c4d5e6f7a8b.json'
+Example: ``vendor_snapshot(site, "pyodide/0.27.7-5d41402a/", "assets/3fa1c09b/runtime/
+kernel-worker.js", cache)`` -> 'pyodide/snapshot/1a2b3c4d5e6f7a8b.json'
 """
 
 from __future__ import annotations
@@ -71,10 +71,10 @@ def snapshot_key(inputs: dict[str, Path]) -> str:
     return digest.hexdigest()[:16]
 
 
-def snapshot_inputs(site_dir: Path, worker: str) -> dict[str, Path]:
-    """What a snapshot depends on, labelled as served: files of ``site/pyodide/`` by their path
-    there (``pyc/numpy-….whl``), the worker's by ``runtime/<name>``."""
-    runtime = site_dir / "pyodide"
+def snapshot_inputs(site_dir: Path, index_url: str, worker: str) -> dict[str, Path]:
+    """What a snapshot depends on, labelled as served: files of the runtime folder by their
+    path there (``pyc/numpy-….whl``), the worker's by ``runtime/<name>``."""
+    runtime = site_dir / index_url
     inputs = {name: runtime / name for name in RUNTIME_INPUTS}
     inputs |= {f"pyc/{p.name}": p for p in sorted((runtime / "pyc").glob("*.whl"))}
     worker_dir = (site_dir / worker).parent
@@ -114,10 +114,15 @@ MAKE_JS = """async ([workerUrl, message]) => {
 
 
 def make_snapshot(
-    site_dir: Path, worker: str, files: str, index: list[list[Any]], libraries: list[str], out: Path
+    site_dir: Path,
+    urls: dict[str, str],
+    index: list[list[Any]],
+    libraries: list[str],
+    out: Path,
 ) -> dict[str, Any]:
     """Ask the site's own worker, in headless Chromium over a local server of ``site_dir``, for
-    a snapshot; write it to ``out``. ``worker`` and ``files`` are site-relative URLs.
+    a snapshot; write it to ``out``. ``urls`` holds the site-relative URLs of the runtime folder
+    (``pyodide``), the ``worker`` script and the ``files`` bundle.
 
     Returns what the worker reported: layout, pyodide (version) and userAgent.
     """
@@ -127,8 +132,6 @@ def make_snapshot(
     from .httpd import serve_site
 
     message = {
-        "pyodide": "pyodide/",
-        "files": files,
         "index": index,
         "libraries": libraries,
         "dataRoot": DATA_ROOT,
@@ -142,37 +145,40 @@ def make_snapshot(
                 lambda route: route.fulfill(content_type="text/html", body="<!doctype html><p>"),
             )
             page.goto(url + "__make_snapshot__.html")
-            message = {**message, "pyodide": url + "pyodide/", "files": url + files}
+            message |= {"pyodide": url + urls["pyodide"], "files": url + urls["files"]}
             with page.expect_download(timeout=120_000) as download:
-                made = page.evaluate(MAKE_JS, [url + worker, message])
+                made = page.evaluate(MAKE_JS, [url + urls["worker"], message])
             download.value.save_as(out)
         finally:
             browser.close()
     return made
 
 
-def vendor_snapshot(site_dir: Path, worker: str, cache_dir: Path, make: bool = True) -> str | None:
+def vendor_snapshot(
+    site_dir: Path, index_url: str, worker: str, cache_dir: Path, make: bool = True
+) -> str | None:
     """Serve a snapshot for this build's runtime from ``site/pyodide/snapshot/``; return the
     site-relative URL of its metadata, or None (no browser to make it, or ``make`` is False and
     none is cached: the pages then boot from the byte-compiled files).
 
-    ``worker`` is the site-relative URL of kernel-worker.js (in the hashed assets folder).
+    ``index_url`` is the runtime folder's site-relative URL (``pyodide/0.27.7-…/``) and
+    ``worker`` kernel-worker.js's (in the hashed assets folder).
     """
-    runtime = site_dir / "pyodide"
-    inputs = snapshot_inputs(site_dir, worker)
+    inputs = snapshot_inputs(site_dir, index_url, worker)
     wheels = [path for label, path in inputs.items() if label.startswith("pyc/")]
     if not wheels or not all(path.is_file() for path in inputs.values()):
         return None
     key = snapshot_key(inputs)
     cached = cache_dir / "snapshot" / key
-    target = runtime / "snapshot"
+    target = site_dir / "pyodide" / "snapshot"
     if not (cached / f"{key}.json").is_file():
         if not make:
             return None
         if not browser_available():
             print("note: Playwright or Chromium missing; pages boot without a memory snapshot")
             return None
-        build_snapshot(site_dir, worker, wheels, inputs, key, cached)
+        urls = {"pyodide": index_url, "worker": worker}
+        build_snapshot(site_dir, urls, wheels, inputs, key, cached)
     for old in (cache_dir / "snapshot").iterdir():
         if old.name != key:
             shutil.rmtree(old, ignore_errors=True)  # one snapshot kept: they are 40 MB each
@@ -186,7 +192,12 @@ def vendor_snapshot(site_dir: Path, worker: str, cache_dir: Path, make: bool = T
 
 
 def build_snapshot(
-    site_dir: Path, worker: str, wheels: list[Path], inputs: dict[str, Path], key: str, cached: Path
+    site_dir: Path,
+    urls: dict[str, str],
+    wheels: list[Path],
+    inputs: dict[str, Path],
+    key: str,
+    cached: Path,
 ) -> None:
     """Make the snapshot, its files bundle and its metadata into ``cached`` (all or nothing)."""
     bundle, index, libraries = bundle_wheels(wheels)
@@ -198,8 +209,8 @@ def build_snapshot(
     served.parent.mkdir(parents=True, exist_ok=True)
     served.write_bytes(bundle)
     (staging / f"{key}-files.bin").write_bytes(bundle)
-    files_url = served.relative_to(site_dir).as_posix()
-    made = make_snapshot(site_dir, worker, files_url, index, libraries, staging / f"{key}.bin")
+    urls = {**urls, "files": served.relative_to(site_dir).as_posix()}
+    made = make_snapshot(site_dir, urls, index, libraries, staging / f"{key}.bin")
     meta = {
         "pyodide": made["pyodide"],
         "snapshot": f"{key}.bin",

@@ -24,6 +24,12 @@ def start(page: Page, url: str) -> dict:
     return boot_report(page)
 
 
+def runtime_folder(built_site: Path) -> Path:
+    """The site's runtime folder (``pyodide/0.27.7-<hash>/``), as its pages are told."""
+    config = json.loads((built_site / "site-config.json").read_text())
+    return built_site / config["pyodide"].removeprefix(config["base"])
+
+
 def snapshot_meta(built_site: Path) -> dict:
     (meta,) = (built_site / "pyodide" / "snapshot").glob("*.json")
     return json.loads(meta.read_text())
@@ -39,7 +45,7 @@ def test_the_build_serves_a_snapshot_bound_to_the_files_it_was_made_from(built_s
         if label.startswith("runtime/"):  # the worker's own files, in the hashed assets folder
             (served,) = (built_site / "assets").glob(f"*/{label}")
         else:
-            served = built_site / "pyodide" / label
+            served = runtime_folder(built_site) / label
         assert hashlib.sha256(served.read_bytes()).hexdigest() == digest, label
     assert {"pyodide.asm.wasm", "python_stdlib.pyc.zip", "runtime/snapshot.js"} <= set(
         meta["inputs"]

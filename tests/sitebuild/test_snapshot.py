@@ -45,7 +45,7 @@ def test_the_key_changes_with_any_input_byte_or_label(tmp_path):
 
 def test_a_build_that_may_not_make_a_snapshot_serves_none_for_new_inputs(tmp_path):
     site, cache = tmp_path / "site", tmp_path / "cache"
-    runtime, worker = site / "pyodide", site / "assets" / "h" / "runtime"
+    runtime, worker = site / "pyodide" / "v", site / "assets" / "h" / "runtime"
     (runtime / "pyc").mkdir(parents=True)
     worker.mkdir(parents=True)
     for name in ("pyodide.asm.wasm", "pyodide.asm.js", "pyodide.mjs", "python_stdlib.pyc.zip"):
@@ -53,9 +53,11 @@ def test_a_build_that_may_not_make_a_snapshot_serves_none_for_new_inputs(tmp_pat
     wheel(runtime / "pyc" / "k.whl", {"k/__init__.pyc": b""})
     for name in ("kernel-worker.js", "snapshot.js", "messages.js"):
         (worker / name).write_text("//")
-    assert vendor_snapshot(site, "assets/h/runtime/kernel-worker.js", cache, make=False) is None
-    assert not (runtime / "snapshot").exists()
+    worker_url = "assets/h/runtime/kernel-worker.js"
+    assert vendor_snapshot(site, "pyodide/v/", worker_url, cache, make=False) is None
+    assert not (site / "pyodide" / "snapshot").exists()
 
 
 def test_without_compiled_wheels_there_is_nothing_to_snapshot(tmp_path):
-    assert vendor_snapshot(tmp_path, "assets/h/runtime/kernel-worker.js", tmp_path) is None
+    worker_url = "assets/h/runtime/kernel-worker.js"
+    assert vendor_snapshot(tmp_path, "pyodide/v/", worker_url, tmp_path) is None
