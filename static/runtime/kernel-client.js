@@ -82,6 +82,7 @@ export class KernelClient extends EventTarget {
           this.bootKind = message.kind;
           this.compiled = message.kind !== "plain";
           this.fallbacks = message.fallbacks;
+          this.bootStages = message.stages;
           this.setState("ready", `Python is running in your browser (started in ${(message.ms / 1000).toFixed(1)} s).`);
           resolve();
         } else if (message.type === MESSAGE.SNAPSHOT_CACHED) {

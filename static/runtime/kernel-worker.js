@@ -48,15 +48,19 @@ function withTimeout(promise, ms, what) {
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
-/** The interpreter's ready state: set the data root, check a kernel answers, keep call_json. */
-function finish(pyodide, kind, started, dataRoot, fallbacks) {
+/**
+ * The interpreter's ready state: set the data root, check a kernel answers, keep call_json.
+ * `stages` holds the milliseconds since `started` at which each stage of the boot ended.
+ */
+function finish(pyodide, kind, started, dataRoot, stages) {
   pyodide.runPython(`import os; os.environ["HLW_DATA_ROOT"] = ${JSON.stringify(dataRoot)}`);
   const dispatch = pyodide.pyimport("pyodide_kernels.dispatch");
   const check = JSON.parse(dispatch.call_json("softmax", JSON.stringify({ logits: [0, 0] })));
   if (!check.result || Math.abs(check.result.probs[0] - 0.5) > 1e-12) {
     throw new Error(`the ${kind} runtime answered a check wrongly: ${JSON.stringify(check)}`);
   }
-  return { pyodide, callJson: dispatch.call_json, ms: performance.now() - started, kind, fallbacks };
+  const ms = performance.now() - started;
+  return { pyodide, callJson: dispatch.call_json, ms, kind, stages: { ...stages, ready: ms } };
 }
 
 /** The Cache Storage that keeps the snapshot between pages (https and localhost only). */
@@ -92,16 +96,28 @@ async function bootFromSnapshot(loadPyodide, version, message) {
   }
   progress("runtime", "Loading the Python runtime…");
   const bytes = async (name) => (await snapshotFile(new URL(name, metaUrl), message.snapshotCachedOnly)).arrayBuffer();
-  const [snapshot, bundle] = await Promise.all([
-    bytes(meta.snapshot), bytes(meta.files), import(`${indexURL}pyodide.asm.js`),
-  ]);
-  checkSnapshotFiles(meta, snapshot, bundle);
+  const stages = {};
+  // the snapshot and its files are read while loadPyodide fetches the wasm, stdlib and lock
+  const checked = Promise.all([bytes(meta.snapshot), bytes(meta.files)]).then(([snapshot, bundle]) => {
+    checkSnapshotFiles(meta, snapshot, bundle);
+    stages.fetched = performance.now() - started;
+    return [snapshot, bundle];
+  });
+  const contents = checked.then(([, bundle]) => ({ files: bundleFiles(meta.index, bundle), libraries: meta.libraries }));
+  checked.catch(() => {}); // a failure reaches loadPyodide through _loadSnapshot
+  contents.catch(() => {});
+  await import(`${indexURL}pyodide.asm.js`);
   const original = globalThis._createPyodideModule;
   try {
-    prepareBoot(bundleFiles(meta.index, bundle), meta.libraries, meta.layout);
-    const pyodide = await loadPyodide({ ...runtimeFiles(indexURL, true), _loadSnapshot: new Uint8Array(snapshot) });
+    prepareBoot(contents, meta.layout);
+    const pyodide = await loadPyodide({
+      ...runtimeFiles(indexURL, true),
+      _loadSnapshot: checked.then(([snapshot]) => new Uint8Array(snapshot)),
+    });
+    pyodide._api.config._loadSnapshot = null; // Pyodide keeps its options: free the 36 MB copy
+    stages.restored = performance.now() - started;
     pyodide.runPython(RESEED);
-    return finish(pyodide, "snapshot", started, message.dataRoot, []);
+    return finish(pyodide, "snapshot", started, message.dataRoot, stages);
   } finally {
     globalThis._createPyodideModule = original;
   }
@@ -135,9 +151,11 @@ async function bootFromFiles(loadPyodide, message, compiled) {
   const started = performance.now();
   progress("runtime", "Loading the Python runtime…");
   const pyodide = await loadPyodide(runtimeFiles(message.pyodide, compiled));
+  const stages = { python: performance.now() - started };
   progress("packages", "Loading NumPy and the kernels…");
   await pyodide.loadPackage(message.package, { messageCallback: () => {}, errorCallback: () => {} });
-  return finish(pyodide, compiled ? "compiled" : "plain", started, message.dataRoot, []);
+  stages.packages = performance.now() - started;
+  return finish(pyodide, compiled ? "compiled" : "plain", started, message.dataRoot, stages);
 }
 
 /**
@@ -177,7 +195,7 @@ async function boot(message) {
 async function makeSnapshot({ pyodide: indexURL, files, index, libraries, dataRoot }) {
   const { loadPyodide, version } = await import(`${indexURL}pyodide.mjs`);
   const [bundle] = await Promise.all([fetchBytes(files), import(`${indexURL}pyodide.asm.js`)]);
-  const layout = prepareBoot(bundleFiles(index, bundle), libraries);
+  const layout = prepareBoot(Promise.resolve({ files: bundleFiles(index, bundle), libraries }));
   const pyodide = await loadPyodide({ ...runtimeFiles(indexURL, true), _makeSnapshot: true });
   pyodide.runPython(`import os; os.environ["HLW_DATA_ROOT"] = ${JSON.stringify(dataRoot)}`);
   pyodide.runPython(WARM_IMPORTS);
@@ -207,8 +225,8 @@ self.onmessage = async (event) => {
   if (message.type === MESSAGE.BOOT) {
     booted = boot(message);
     try {
-      const { ms, kind, fallbacks } = await booted;
-      self.postMessage({ type: MESSAGE.READY, ms, kind, fallbacks });
+      const { ms, kind, fallbacks, stages } = await booted;
+      self.postMessage({ type: MESSAGE.READY, ms, kind, fallbacks, stages });
       if (message.snapshot && message.snapshotCachedOnly && kind !== "snapshot") {
         const cached = await cacheSnapshot(new URL(message.snapshot, self.location.href)).catch(() => false);
         self.postMessage({ type: MESSAGE.SNAPSHOT_CACHED, cached });

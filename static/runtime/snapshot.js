@@ -14,7 +14,7 @@
  * time and compared at restore time: a different engine or file makes a different layout, and
  * then the restore is refused before any memory is overwritten.
  *
- * Example (worker): `const layout = prepareBoot(files, meta.libraries, meta.layout)` before
+ * Example (worker): `prepareBoot(contents, meta.layout)`, then
  * `loadPyodide({..., _loadSnapshot: bytes})`.
  */
 
@@ -54,21 +54,23 @@ export function checkSnapshotFiles(meta, snapshot, files) {
 }
 
 /**
- * Make the next `_createPyodideModule` call (the one loadPyodide makes) write `files` and load
- * `libraries` before the C runtime starts. Resolves with the layout it produced. When `expected`
- * is given and the layout differs, the snapshot restore that follows is made to fail with a clear
- * message instead of restoring a heap whose pointers would be wrong.
- * @param {[string, Uint8Array][]} files
- * @param {string[]} libraries absolute paths of the .so files, in load order
+ * Make the next `_createPyodideModule` call (the one loadPyodide makes) write the bundle's files
+ * and load its shared libraries before the C runtime starts. Resolves with the layout it
+ * produced. When `expected` is given and the layout differs, the snapshot restore that follows
+ * is made to fail with a clear message instead of restoring a heap whose pointers would be wrong.
+ * `contents` may still be downloading: loadPyodide fetches its own files meanwhile.
+ * @param {Promise<{files: [string, Uint8Array][], libraries: string[]}>} contents the files, and
+ *   the absolute paths of the .so files in load order
  * @param {{table: number, heapBase: number} | null} expected the layout the snapshot was made in
  * @returns {Promise<{table: number, heapBase: number}>}
  */
-export function prepareBoot(files, libraries, expected = null) {
+export function prepareBoot(contents, expected = null) {
   const create = globalThis._createPyodideModule;
   if (typeof create !== "function") throw new Error("pyodide.asm.js is not loaded");
   return new Promise((resolve) => {
-    globalThis._createPyodideModule = (settings) => {
+    globalThis._createPyodideModule = async (settings) => {
       globalThis._createPyodideModule = create; // one boot only; a fallback boot is plain
+      const { files, libraries } = await contents;
       const preload = (Module) => {
         let problem = null;
         let layout = null;
