@@ -28,6 +28,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="skip vendoring Pyodide (pages only; widgets will not compute live)",
     )
+    parser.add_argument(
+        "--no-snapshot",
+        action="store_true",
+        help="do not make a new Python memory snapshot (a cached one is still served)",
+    )
     options = parser.parse_args(argv)
     config = BuildConfig(
         root=Path(__file__).resolve().parent,
@@ -35,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         base_url=options.base_url,
         site_url=options.site_url,
         vendor_runtime=not options.no_runtime,
+        make_snapshot=not options.no_snapshot,
     )
     try:
         result = build(config)
@@ -45,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
         f"built {len(result.pages)} pages, {len(result.widgets)} widgets "
         f"into {options.out}/ in {result.seconds:.2f} s"
     )
+    if result.runtime:
+        boots = ["snapshot"] * bool(result.runtime.get("snapshot"))
+        boots += ["compiled"] * bool(result.runtime.get("compiled")) + ["plain"]
+        print(f"Python boots from: {', then '.join(boots)} ({result.runtime['index_url']})")
     return 0
 
 
