@@ -156,7 +156,7 @@ def build(config: BuildConfig) -> BuildResult:
         raise BuildError("content", 0, "no chapters: add content/*.md")
     registry = load_registry(root / "widgets.toml", static_dir)
     results = StateCache.open(root / ".cache", root)
-    env = make_environment(templates_dir)
+    env = make_environment(templates_dir, root / ".cache" / "jinja")
 
     rendered: list[tuple[Chapter, str, list[dict[str, Any]], list[str]]] = []
     exercises: dict[str, list[str]] = {}

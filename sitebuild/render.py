@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import markdown
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+from jinja2 import (
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateNotFound,
+)
 from markupsafe import Markup
 
 from .blocks import Block, BlockExtension
@@ -26,10 +32,17 @@ from .statecache import StateCache
 EXERCISE_FIELDS = {"question", "kernel", "args", "answer", "tolerance", "hint", "unit", "scale"}
 
 
-def make_environment(templates_dir: Path) -> Environment:
-    """Jinja environment: strict about undefined names, autoescaping on, a ``tojson`` for data."""
+def make_environment(templates_dir: Path, cache_dir: Path | None = None) -> Environment:
+    """Jinja environment: strict about undefined names, autoescaping on, a ``tojson`` for data.
+    With ``cache_dir``, compiled templates are kept there (Jinja checks each template's source
+    before using its cached code), which saves a rebuild compiling 35 templates again."""
+    bytecode = None
+    if cache_dir is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        bytecode = FileSystemBytecodeCache(str(cache_dir))
     env = Environment(
         loader=FileSystemLoader(templates_dir),
+        bytecode_cache=bytecode,
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
