@@ -125,10 +125,11 @@ async function bootFromSnapshot(loadPyodide, version, message) {
 
 /**
  * Keep the snapshot's three files in Cache Storage for the next page, dropping older ones.
- * Returns false where there is no Cache Storage or a file could not be fetched.
+ * Returns false where there is no Cache Storage, the reader asked to save data, or a file could
+ * not be fetched.
  */
 async function cacheSnapshot(metaUrl) {
-  if (!self.caches) return false;
+  if (!self.caches || self.navigator.connection?.saveData) return false;
   const response = await fetch(metaUrl, { priority: "low" });
   if (!response.ok) return false;
   const meta = await response.clone().json();

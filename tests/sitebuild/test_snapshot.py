@@ -3,6 +3,7 @@ build that may not make one (``make=False``) serving none rather than a stale on
 
 from __future__ import annotations
 
+import sys
 import zipfile
 from pathlib import Path
 
@@ -43,8 +44,12 @@ def test_the_key_changes_with_any_input_byte_or_label(tmp_path):
     assert key != snapshot_key({"pyodide.asm.wasm": first, "python_stdlib.pyc.zip": second})
 
 
-def test_a_build_that_may_not_make_a_snapshot_serves_none_for_new_inputs(tmp_path):
-    site, cache = tmp_path / "site", tmp_path / "cache"
+WORKER_URL = "assets/h/runtime/kernel-worker.js"
+
+
+def fake_site(tmp_path: Path) -> Path:
+    """A site with every input a snapshot needs (not a runnable one)."""
+    site = tmp_path / "site"
     runtime, worker = site / "pyodide" / "v", site / "assets" / "h" / "runtime"
     (runtime / "pyc").mkdir(parents=True)
     worker.mkdir(parents=True)
@@ -53,11 +58,22 @@ def test_a_build_that_may_not_make_a_snapshot_serves_none_for_new_inputs(tmp_pat
     wheel(runtime / "pyc" / "k.whl", {"k/__init__.pyc": b""})
     for name in ("kernel-worker.js", "snapshot.js", "messages.js"):
         (worker / name).write_text("//")
-    worker_url = "assets/h/runtime/kernel-worker.js"
-    assert vendor_snapshot(site, "pyodide/v/", worker_url, cache, make=False) is None
+    return site
+
+
+def test_a_build_that_may_not_make_a_snapshot_serves_none_for_new_inputs(tmp_path):
+    site = fake_site(tmp_path)
+    assert vendor_snapshot(site, "pyodide/v/", WORKER_URL, tmp_path / "cache", make=False) is None
+    assert not (site / "pyodide" / "snapshot").exists()
+
+
+def test_without_playwright_the_build_says_so_and_serves_no_snapshot(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "playwright.sync_api", None)  # import now fails
+    site = fake_site(tmp_path)
+    assert vendor_snapshot(site, "pyodide/v/", WORKER_URL, tmp_path / "cache") is None
+    assert "Playwright or Chromium missing" in capsys.readouterr().out
     assert not (site / "pyodide" / "snapshot").exists()
 
 
 def test_without_compiled_wheels_there_is_nothing_to_snapshot(tmp_path):
-    worker_url = "assets/h/runtime/kernel-worker.js"
-    assert vendor_snapshot(tmp_path, "pyodide/v/", worker_url, tmp_path) is None
+    assert vendor_snapshot(tmp_path, "pyodide/v/", WORKER_URL, tmp_path) is None
