@@ -25,7 +25,9 @@ import hashlib
 import io
 import json
 import shutil
+import threading
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +113,28 @@ MAKE_JS = """async ([workerUrl, message]) => {
   link.click();
   return { layout: made.layout, pyodide: made.pyodide, userAgent: made.userAgent };
 }"""
+
+
+def outside_event_loop(function: Callable[..., Any], *args: Any) -> Any:
+    """``function(*args)`` in a fresh thread. Playwright's sync API refuses a thread that runs an
+    asyncio loop, as pytest-playwright's main thread does while the browser tests build the site.
+
+    Example: ``outside_event_loop(max, 1, 2)`` -> 2
+    """
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = function(*args)
+        except BaseException as exc:  # noqa: BLE001 (re-raised in the caller's thread)
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, name="make-snapshot")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def make_snapshot(
@@ -210,7 +234,8 @@ def build_snapshot(
     served.write_bytes(bundle)
     (staging / f"{key}-files.bin").write_bytes(bundle)
     urls = {**urls, "files": served.relative_to(site_dir).as_posix()}
-    made = make_snapshot(site_dir, urls, index, libraries, staging / f"{key}.bin")
+    out = staging / f"{key}.bin"
+    made = outside_event_loop(make_snapshot, site_dir, urls, index, libraries, out)
     meta = {
         "pyodide": made["pyodide"],
         "snapshot": f"{key}.bin",

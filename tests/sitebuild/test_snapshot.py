@@ -3,11 +3,20 @@ build that may not make one (``make=False``) serving none rather than a stale on
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import zipfile
 from pathlib import Path
 
-from sitebuild.snapshot import SITE_PACKAGES, bundle_wheels, snapshot_key, vendor_snapshot
+import pytest
+
+from sitebuild.snapshot import (
+    SITE_PACKAGES,
+    bundle_wheels,
+    outside_event_loop,
+    snapshot_key,
+    vendor_snapshot,
+)
 
 
 def wheel(path: Path, members: dict[str, bytes]) -> Path:
@@ -77,3 +86,22 @@ def test_without_playwright_the_build_says_so_and_serves_no_snapshot(tmp_path, m
 
 def test_without_compiled_wheels_there_is_nothing_to_snapshot(tmp_path):
     assert vendor_snapshot(tmp_path, "pyodide/v/", WORKER_URL, tmp_path) is None
+
+
+def test_the_snapshot_is_made_outside_a_running_event_loop():
+    """The browser tests build the site inside pytest-playwright's asyncio loop, where
+    Playwright's sync API refuses to start."""
+
+    def loop_here() -> bool:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return False
+        return True
+
+    async def inside() -> tuple[bool, bool]:
+        return loop_here(), outside_event_loop(loop_here)
+
+    assert asyncio.run(inside()) == (True, False)
+    with pytest.raises(ZeroDivisionError):
+        outside_event_loop(lambda: 1 / 0)
