@@ -7,6 +7,7 @@ import glob
 import subprocess
 import sys
 import tarfile
+import time
 import unicodedata
 from pathlib import Path
 
@@ -92,6 +93,21 @@ def test_random_unicode_matches_tiktoken(reference, text):
 @given(st.text(alphabet=" \t\r\n\u00a0'sSlLvVeE1234aZ.!é_😀", max_size=30))
 def test_whitespace_and_contraction_soup_matches_tiktoken(reference, text):
     assert encode(text) == reference.encode_ordinary(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcdeé日😀\x00", min_size=1, max_size=400))
+def test_long_pieces_merge_as_tiktoken_merges_them(reference, text):
+    # one long pre-token: many competing and overlapping merges, ties between equal ranks
+    assert encode(text) == reference.encode_ordinary(text)
+
+
+@pytest.mark.parametrize("text", ["ab" * 5000, "a" * 4000, "🙂" * 800, "xyz" * 3000 + "q"])
+def test_a_10000_byte_word_is_fast_and_matches_tiktoken(reference, text):
+    started = time.perf_counter()
+    ids = encode(text)
+    assert time.perf_counter() - started < 1.0  # the old quadratic merge took 7 s
+    assert ids == reference.encode_ordinary(text)
 
 
 def corpus_texts() -> list[Path]:
