@@ -226,7 +226,13 @@ def vendor_runtime(site_dir: Path, cache_dir: Path, repo_root: Path) -> dict[str
     write_lock(target / "pyodide-lock.json", lock["info"], [numpy_entry, kernels_entry])
     if core_compiled:
         vendor_compiled(
-            target, official, core_compiled, numpy_entry, cache_dir, lock["info"], kernels_entry
+            target,
+            official,
+            core_compiled,
+            (numpy_wheel, numpy_entry),
+            cache_dir,
+            lock["info"],
+            kernels_entry,
         )
     return {
         "index_url": f"pyodide/{folder}/",
@@ -258,7 +264,7 @@ def vendor_compiled(
     target: Path,
     official: Path,
     core_compiled: dict[Path, Path],
-    numpy_entry: dict[str, Any],
+    numpy: tuple[Path, dict[str, Any]],
     cache_dir: Path,
     info: dict[str, Any],
     kernels_entry: dict[str, Any],
@@ -267,16 +273,14 @@ def vendor_compiled(
 
     Served as ``python_stdlib.pyc.zip``, ``pyc/<numpy wheel>``, ``pyc/<kernels wheel>`` and
     ``pyodide-lock.pyc.json``; the worker boots from them and falls back to the plain files.
-    ``core_compiled`` maps the stdlib and NumPy to their compiled copies. The kernels wheel is
-    compiled too: with a compiled stdlib, V8 has not yet warmed up CPython's compiler when the
-    first kernel is imported, so compiling the kernels' source in the page costs about 150 ms
-    (measured under Node). A kernel edit costs one Node run at build time (about 1-2 s);
+    ``core_compiled`` maps the stdlib and NumPy (``numpy``: wheel, lock entry) to their compiled
+    copies. The kernels wheel is compiled too: with a compiled stdlib, V8 has not yet warmed up
+    CPython's compiler when the first kernel is imported, so compiling the kernels' source in
+    the page costs about 150 ms (measured under Node). A kernel edit costs one Node run at build time (about 1-2 s);
     unchanged inputs come from the cache.
     """
     stdlib_compiled = core_compiled[official / "python_stdlib.zip"]
-    numpy_wheel, numpy_compiled = next(
-        (p, c) for p, c in core_compiled.items() if p.suffix == ".whl"
-    )
+    numpy_wheel, numpy_entry = numpy
     kernels_wheel = target / kernels_entry["file_name"]
     kernels_compiled = compile_archives([kernels_wheel], official, cache_dir)[kernels_wheel]
     for old in (cache_dir / "pyc").glob("*-pyodide_kernels-*.whl"):
@@ -289,7 +293,7 @@ def vendor_compiled(
             old.unlink()
     entries = []
     for wheel, compiled, entry in (
-        (numpy_wheel, numpy_compiled, numpy_entry),
+        (numpy_wheel, core_compiled[numpy_wheel], numpy_entry),
         (kernels_wheel, kernels_compiled, kernels_entry),
     ):
         sync_file(compiled, target / "pyc" / wheel.name)

@@ -38,7 +38,6 @@ SITE_PACKAGES = "/lib/python3.12/site-packages/"
 #: stdlib it boots with (in ``site/pyodide/``), and the worker code that makes and restores it.
 RUNTIME_INPUTS = ("pyodide.asm.wasm", "pyodide.asm.js", "pyodide.mjs", "python_stdlib.pyc.zip")
 WORKER_INPUTS = ("kernel-worker.js", "snapshot.js", "messages.js")
-DATA_ROOT = "/home/pyodide"
 
 
 def bundle_wheels(wheels: list[Path]) -> tuple[bytes, list[list[Any]], list[str]]:
@@ -155,11 +154,7 @@ def make_snapshot(
     from .chromium import LAUNCH_ARGS, chromium_path
     from .httpd import serve_site
 
-    message = {
-        "index": index,
-        "libraries": libraries,
-        "dataRoot": DATA_ROOT,
-    }
+    message = {"index": index, "libraries": libraries}
     with serve_site(site_dir, "/") as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=LAUNCH_ARGS)
         try:
@@ -240,7 +235,7 @@ def build_snapshot(
         "pyodide": made["pyodide"],
         "snapshot": f"{key}.bin",
         "files": f"{key}-files.bin",
-        "bytes": (staging / f"{key}.bin").stat().st_size,
+        "bytes": out.stat().st_size,
         "filesBytes": len(bundle),
         "index": index,
         "libraries": libraries,

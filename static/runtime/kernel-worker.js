@@ -34,10 +34,11 @@ function runtimeFiles(indexURL, compiled) {
     : { indexURL };
 }
 
-async function fetchBytes(url) {
-  const response = await fetch(url);
+/** `fetch`, with an HTTP error status turned into an Error naming the URL. */
+async function fetchOk(url, init) {
+  const response = await fetch(url, init);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return response.arrayBuffer();
+  return response;
 }
 
 function withTimeout(promise, ms, what) {
@@ -77,9 +78,7 @@ async function snapshotFile(url, cachedOnly) {
     if (!hit) throw new Error("not in the browser's cache yet");
     return hit;
   }
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return response;
+  return fetchOk(url);
 }
 
 /**
@@ -193,13 +192,14 @@ async function boot(message) {
  * Make the snapshot the build serves (asked for by sitebuild/snapshot.py in headless Chromium):
  * the same preloading as a restore, then NumPy and every kernel module imported.
  */
-async function makeSnapshot({ pyodide: indexURL, files, index, libraries, dataRoot }) {
+async function makeSnapshot({ pyodide: indexURL, files, index, libraries }) {
   const { loadPyodide, version } = await import(`${indexURL}pyodide.mjs`);
-  const [bundle] = await Promise.all([fetchBytes(files), import(`${indexURL}pyodide.asm.js`)]);
+  const [bundle] = await Promise.all([
+    fetchOk(files).then((response) => response.arrayBuffer()), import(`${indexURL}pyodide.asm.js`),
+  ]);
   const layout = prepareBoot(Promise.resolve({ files: bundleFiles(index, bundle), libraries }));
   const pyodide = await loadPyodide({ ...runtimeFiles(indexURL, true), _makeSnapshot: true });
-  pyodide.runPython(`import os; os.environ["HLW_DATA_ROOT"] = ${JSON.stringify(dataRoot)}`);
-  pyodide.runPython(WARM_IMPORTS);
+  pyodide.runPython(WARM_IMPORTS); // (the data root is set after each restore, in finish)
   // makeMemorySnapshot insists on an empty record of loaded packages (importing from
   // site-packages fills it); nothing reads it after a restore, which never calls loadPackage.
   for (const name of Object.keys(pyodide.loadedPackages)) delete pyodide.loadedPackages[name];
@@ -211,9 +211,7 @@ async function makeSnapshot({ pyodide: indexURL, files, index, libraries, dataRo
 async function ensureData(pyodide, dataBase, dataRoot, files) {
   for (const relative of files) {
     if (loadedData.has(relative)) continue;
-    const response = await fetch(`${dataBase}${relative}`);
-    if (!response.ok) throw new Error(`data file ${relative}: HTTP ${response.status}`);
-    const bytes = new Uint8Array(await response.arrayBuffer());
+    const bytes = new Uint8Array(await (await fetchOk(`${dataBase}${relative}`)).arrayBuffer());
     const path = `${dataRoot}/${relative}`;
     pyodide.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
     pyodide.FS.writeFile(path, bytes);

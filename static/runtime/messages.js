@@ -3,7 +3,7 @@
  *
  * page → worker:  BOOT {pyodide, package, dataRoot, compiled, snapshot, snapshotCachedOnly}
  *                 CALL {id, kernel, args, data}
- *                 MAKE_SNAPSHOT {pyodide, files, index, libraries, dataRoot}   (the build only)
+ *                 MAKE_SNAPSHOT {pyodide, files, index, libraries}   (the build only)
  * worker → page:  PROGRESS {stage, text}  READY {ms, kind, fallbacks, stages}  BOOT_ERROR {message}
  *                 RESULT {id, result, ms}  ERROR {id, error: {type, message}}
  *                 SNAPSHOT_CACHED {cached}   (after a boot that could not use the snapshot)
