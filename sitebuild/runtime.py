@@ -276,8 +276,8 @@ def vendor_compiled(
     ``core_compiled`` maps the stdlib and NumPy (``numpy``: wheel, lock entry) to their compiled
     copies. The kernels wheel is compiled too: with a compiled stdlib, V8 has not yet warmed up
     CPython's compiler when the first kernel is imported, so compiling the kernels' source in
-    the page costs about 150 ms (measured under Node). A kernel edit costs one Node run at build time (about 1-2 s);
-    unchanged inputs come from the cache.
+    the page costs about 150 ms (measured under Node). A kernel edit costs one Node run at build
+    time (about 1-2 s); unchanged inputs come from the cache.
     """
     stdlib_compiled = core_compiled[official / "python_stdlib.zip"]
     numpy_wheel, numpy_entry = numpy

@@ -33,6 +33,44 @@ def torch_model():
     return torch, load_model(TRACES, "cpu")[0]
 
 
+@pytest.fixture(params=["matmul", "einsum"])
+def projections(request, monkeypatch):
+    """Both routes ``gpt.project`` takes: CPython's matmul and the browser's einsum."""
+    monkeypatch.setattr(gpt, "EINSUM_PROJECTIONS", request.param == "einsum")
+    return request.param
+
+
+@given(st.integers(1, 9), st.integers(1, 40), st.integers(1, 40), st.integers(0, 2**32 - 1))
+def test_both_projection_routes_compute_x_times_w(t, n_in, n_out, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((t, n_in)).astype(np.float32)
+    w = rng.standard_normal((n_in, n_out)).astype(np.float32)
+    expected = x.astype(np.float64) @ w.astype(np.float64)
+    platform_route = gpt.EINSUM_PROJECTIONS
+    for route in (True, False):
+        gpt.EINSUM_PROJECTIONS = route
+        try:
+            got = gpt.project(x, w)
+        finally:
+            gpt.EINSUM_PROJECTIONS = platform_route
+        assert got.dtype == np.float32 and got.shape == (t, n_out)
+        np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-4 * np.sqrt(n_in))
+
+
+def test_layer_norm_and_gelu_match_their_formulas():
+    rng = np.random.default_rng(3)
+    x = (rng.standard_normal((5, 128)) * 3 + 1).astype(np.float32)
+    g, b = rng.standard_normal(128).astype(np.float32), rng.standard_normal(128).astype(np.float32)
+    x64 = x.astype(np.float64)
+    norm = (x64 - x64.mean(-1, keepdims=True)) / np.sqrt(x64.var(-1, keepdims=True) + 1e-5)
+    np.testing.assert_allclose(gpt.layer_norm(x, g, b), norm * g + b, atol=2e-5)
+    assert gpt.layer_norm(x, g, b).dtype == np.float32
+    assert np.array_equal(x64, x.astype(np.float64))  # the input is left alone
+    gelu = 0.5 * x64 * (1 + np.tanh(np.sqrt(2 / np.pi) * (x64 + 0.044715 * x64**3)))
+    np.testing.assert_allclose(gpt.gelu(x), gelu, atol=1e-5)
+    assert gpt.gelu(x).dtype == np.float32
+
+
 def test_weights_file_is_small_float32_with_gpt2_names():
     assert (TRACES / "model.npz").stat().st_size <= 4 * 1024 * 1024
     with np.load(TRACES / "model.npz") as npz:
@@ -44,7 +82,7 @@ def test_weights_file_is_small_float32_with_gpt2_names():
 
 
 @pytest.mark.parametrize("prompt", PROMPTS)
-def test_numpy_logits_match_pytorch(model, torch_model, prompt):
+def test_numpy_logits_match_pytorch(model, torch_model, prompt, projections):
     torch, reference = torch_model
     ids = model.encode(prompt)
     ours = gpt.forward(model, ids)[0]
@@ -55,7 +93,7 @@ def test_numpy_logits_match_pytorch(model, torch_model, prompt):
 
 
 @pytest.mark.parametrize("prompt", PROMPTS)
-def test_kv_cache_decoding_equals_full_forward(model, prompt):
+def test_kv_cache_decoding_equals_full_forward(model, prompt, projections):
     ids = model.encode(prompt)
     full = gpt.forward(model, ids)[0]
     cache, rows = None, []
@@ -82,7 +120,7 @@ def test_preallocated_kv_cache_equals_the_concatenating_one(model, prompt):
 
 
 @pytest.mark.parametrize("index", range(len(PROMPTS)))
-def test_generation_matches_the_pytorch_trace(model, index):
+def test_generation_matches_the_pytorch_trace(model, index, projections):
     recorded = json.loads((TRACES / "prompts_cpu.json").read_text())["prompts"][index]
     ids = model.encode(recorded["prompt"])
     assert ids == recorded["ids"]
