@@ -7,8 +7,9 @@ Chromium, the median of N runs of the time to a readable page (first contentful 
 worker's start and to the first kernel result, cold (fresh profile) and on a repeat visit (same
 profile, warm HTTP, code and Cache Storage), for the plain, byte-compiled and snapshot boots and
 for the site as built, side by side; the wait at a click 2 s after load on a first and a later
-visit; the tab's memory; a soak of 1000 kernel calls on one page; and the model's tokens/s with
-KV cache in the browser worker and in CPython (medians of 5 generations).
+visit; the tab's peak and settled memory on a first and a later visit; a soak of 1000 kernel
+calls on one page; and the model's tokens/s with KV cache in the browser worker and in CPython
+(medians of 5 generations).
 
 Usage: python tools/bench.py [--runs 3] [--json bench-results/bench.json]
 """
@@ -34,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 from sitebuild.build import BuildConfig, build  # noqa: E402
 from sitebuild.chromium import LAUNCH_ARGS, chromium_path  # noqa: E402
 from sitebuild.httpd import serve_site  # noqa: E402
+from tools.tab_memory import PeakMemory, all_renderers_pss_mb, tab_pss_mb  # noqa: E402
 
 CHROMIUM = chromium_path()
 CHAPTER = "from-logits-to-a-token.html"
@@ -151,8 +153,7 @@ def visit(context, url: str, boot: str) -> dict[str, float]:  # noqa: ANN001
 
 
 def click_wait(context, url: str) -> dict[str, float]:  # noqa: ANN001
-    """A reader who clicks 2 s after the page loaded: how long the answer takes, and the tab's
-    memory once Python is up."""
+    """A reader who clicks 2 s after the page loaded: how long the answer takes."""
     page = context.new_page()
     page.goto(url)
     page.wait_for_function("() => document.documentElement.dataset.hlwReady === 'true'")
@@ -162,12 +163,42 @@ def click_wait(context, url: str) -> dict[str, float]:  # noqa: ANN001
         await window.hlw.client.call('softmax', {logits: [2, 1, 0.1]});
         return performance.now() - started;
     }""")
-    memory = renderer_pss_mb()
     boot = page.evaluate("window.hlw.client.bootKind")
     if boot != "snapshot":
         page.wait_for_function(SNAPSHOT_CACHED_JS, timeout=120_000)
     page.close()
-    return {"click_wait_ms": waited, "tab_pss_mb": memory, "boot": boot}
+    return {"click_wait_ms": waited, "boot": boot}
+
+
+def memory_visits(url: str) -> dict[str, dict[str, float]]:
+    """The tab's memory (tools/tab_memory.py) on a first visit (compiled boot, then the snapshot
+    is cached) and a later one (snapshot restore) in one fresh profile: the peak, sampled from
+    navigation until 2 s after the first result (and until the snapshot is cached), and what it
+    holds then; beside it, every renderer's, Chromium's own pages included."""
+    from playwright.sync_api import sync_playwright
+
+    rows = {}
+    with sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
+        context = p.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True
+        )
+        for visit in ("first visit", "next visit"):
+            page = context.new_page()
+            with PeakMemory() as peak:
+                page.goto(url)
+                boot = page.evaluate(FIRST_RESULT_JS)["kind"]
+                page.wait_for_timeout(2000)
+                if boot != "snapshot":
+                    page.wait_for_function(SNAPSHOT_CACHED_JS, timeout=120_000)
+            rows[visit] = {
+                "boot": boot,
+                "tab_peak_pss_mb": peak.mb,
+                "tab_pss_mb": tab_pss_mb(),
+                "all_renderers_pss_mb": all_renderers_pss_mb(),
+            }
+            page.close()
+        context.close()
+    return rows
 
 
 def browser_runs(url: str, runs: int) -> dict[str, dict[str, float]]:
@@ -242,30 +273,13 @@ def model_speed(url: str, runs: int = 5) -> dict[str, float]:
         }""",
             [GENERATE, MODEL_FILES, runs],
         )
-        memory = renderer_pss_mb()
+        memory = tab_pss_mb()
         browser.close()
     return {
         "browser_tokens_per_s": statistics.median(in_browser),
         "cpython_tokens_per_s": statistics.median(rates),
         "tab_pss_after_generation_mb": memory,
     }
-
-
-def renderer_pss_mb() -> float:
-    """Memory of Chromium's renderer processes (the tab and its workers), in MB: the
-    proportional set size, which counts shared libraries once across processes."""
-    total = 0
-    for rollup in Path("/proc").glob("[0-9]*/smaps_rollup"):
-        try:
-            cmdline = (rollup.parent / "cmdline").read_bytes()
-            if b"chromium" not in cmdline or b"--type=renderer" not in cmdline:
-                continue
-            for line in rollup.read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return total / 1024
 
 
 def soak(url: str, calls: int = 1000) -> dict[str, float]:
@@ -278,7 +292,7 @@ def soak(url: str, calls: int = 1000) -> dict[str, float]:
         page.goto(url)
         page.evaluate("() => window.hlw.client.call('softmax', {logits: [1, 2]})")
         page.evaluate("() => window.hlw.client.call('attention_by_hand', {seed: 0})")
-        before = renderer_pss_mb()
+        before = tab_pss_mb()
         started = time.perf_counter()
         page.evaluate(
             """async (n) => {
@@ -291,7 +305,7 @@ def soak(url: str, calls: int = 1000) -> dict[str, float]:
             calls,
         )
         seconds = time.perf_counter() - started
-        after = renderer_pss_mb()
+        after = tab_pss_mb()
         browser.close()
     return {
         "calls": calls,
@@ -312,6 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     figures.update(page_bytes(out))
     with serve_site(out, "/") as url:
         figures["browser"] = browser_runs(url + CHAPTER, options.runs)
+        figures["memory"] = memory_visits(url + CHAPTER)
         figures["soak"] = soak(url + CHAPTER)
         figures["model"] = model_speed(url + "the-pipeline.html")
     options.json.parent.mkdir(parents=True, exist_ok=True)
@@ -323,10 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"runtime on disk   {figures['runtime_on_disk'] / 2**20:.1f} MiB")
     for kind, row in figures["browser"].items():  # type: ignore[union-attr]
         if "click_wait_ms" in row:
-            print(
-                f"{kind:<34} ({row['boot']}) waited {row['click_wait_ms']:4.0f} ms, tab memory "
-                f"(PSS) {row['tab_pss_mb']:.0f} MB"
-            )
+            print(f"{kind:<34} ({row['boot']}) waited {row['click_wait_ms']:4.0f} ms")
             continue
         print(
             f"{kind:<16} ({row['boot']:>8}) readable {row['readable_ms']:4.0f} ms, worker started "
@@ -338,6 +350,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{(row['gzip_bytes_page'] + row['gzip_bytes_runtime']) / 1e6:.2f} MB"
         )
     print(f"(medians of {options.runs} runs, headless Chromium, this machine)")
+    for visit, row in figures["memory"].items():  # type: ignore[union-attr]
+        print(
+            f"tab memory (PSS), {visit:<10} ({row['boot']:>8}) peak {row['tab_peak_pss_mb']:.0f}"
+            f" MB, then {row['tab_pss_mb']:.0f} MB (every renderer, Chromium's own pages "
+            f"included: {row['all_renderers_pss_mb']:.0f} MB)"
+        )
     speed = figures["model"]
     print(
         f"model  {speed['browser_tokens_per_s']:.0f} tokens/s in the browser worker, "
