@@ -11,7 +11,9 @@
  * and restores it.
  */
 import { MESSAGE } from "./messages.js";
-import { bundleFiles, checkSnapshotFiles, prepareBoot, RESEED, WARM_IMPORTS } from "./snapshot.js";
+import {
+  bundleFiles, checkSize, checkSnapshotMagic, prepareBoot, RESEED, WARM_IMPORTS,
+} from "./snapshot.js";
 
 /** Seconds a snapshot boot may take before the worker gives up on it and boots the usual way. */
 const SNAPSHOT_TIMEOUT_MS = 20000;
@@ -84,6 +86,11 @@ async function snapshotFile(url, cachedOnly) {
 /**
  * Restore the build's snapshot. Refused (an Error) when its Pyodide version, build or memory
  * layout differ from this browser's, or any file is missing; nothing is half-restored.
+ *
+ * Everything runs at once, and the boot waits only for what it needs next: Pyodide's script
+ * and WebAssembly (compiled here: loadPyodide would compile it only after reading the whole
+ * snapshot), the files bundle (before the C runtime starts) and the snapshot's bytes (for the
+ * restore), which the browser reads meanwhile.
  */
 async function bootFromSnapshot(loadPyodide, version, message) {
   const started = performance.now();
@@ -94,27 +101,31 @@ async function bootFromSnapshot(loadPyodide, version, message) {
     throw new Error(`the snapshot was made for Pyodide ${meta.pyodide}, this is ${version}`);
   }
   progress("runtime", "Loading the Python runtime…");
-  const bytes = async (name) => (await snapshotFile(new URL(name, metaUrl), message.snapshotCachedOnly)).arrayBuffer();
   const stages = {};
-  // the snapshot and its files are read while loadPyodide fetches the wasm, stdlib and lock
-  const checked = Promise.all([bytes(meta.snapshot), bytes(meta.files)]).then(([snapshot, bundle]) => {
-    checkSnapshotFiles(meta, snapshot, bundle);
-    stages.fetched = performance.now() - started;
-    return [snapshot, bundle];
+  const mark = (stage) => (value) => { stages[stage] = performance.now() - started; return value; };
+  const file = (name) => snapshotFile(new URL(name, metaUrl), message.snapshotCachedOnly);
+  const wasm = WebAssembly.compileStreaming(fetchOk(`${indexURL}pyodide.asm.wasm`)).then(mark("compiled"));
+  const read = (name, size, what) => file(name)
+    .then((response) => response.arrayBuffer())
+    .then((buffer) => checkSize(buffer, size, what));
+  const contents = read(meta.files, meta.filesBytes, "the snapshot's file bundle").then((bundle) => {
+    mark("filesRead")();
+    return { files: bundleFiles(meta.index, bundle.buffer), libraries: meta.libraries };
   });
-  const contents = checked.then(([, bundle]) => ({ files: bundleFiles(meta.index, bundle), libraries: meta.libraries }));
-  checked.catch(() => {}); // a failure reaches loadPyodide through _loadSnapshot
-  contents.catch(() => {});
+  const snapshotRead = read(meta.snapshot, meta.bytes, "the snapshot").then((snapshot) => {
+    checkSnapshotMagic(snapshot);
+    return mark("snapshotRead")(snapshot);
+  });
+  for (const promise of [wasm, contents, snapshotRead]) promise.catch(() => {}); // reported below
   await import(`${indexURL}pyodide.asm.js`);
+  mark("scriptLoaded")();
   const original = globalThis._createPyodideModule;
   try {
-    prepareBoot(contents, meta.layout);
-    const pyodide = await loadPyodide({
-      ...runtimeFiles(indexURL, true),
-      _loadSnapshot: checked.then(([snapshot]) => new Uint8Array(snapshot)),
-    });
-    pyodide._api.config._loadSnapshot = null; // Pyodide keeps its options: free the 36 MB copy
-    stages.restored = performance.now() - started;
+    prepareBoot(contents, meta.layout, wasm, snapshotRead).then(mark("preloaded"));
+    const sized = new Uint8Array(meta.bytes); // a stand-in: prepareBoot restores snapshotRead's
+    const pyodide = await loadPyodide({ ...runtimeFiles(indexURL, true), _loadSnapshot: sized });
+    pyodide._api.config._loadSnapshot = null; // Pyodide keeps its options
+    mark("restored")();
     pyodide.runPython(RESEED);
     return finish(pyodide, "snapshot", started, message.dataRoot, stages);
   } finally {

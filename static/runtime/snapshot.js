@@ -14,8 +14,8 @@
  * time and compared at restore time: a different engine or file makes a different layout, and
  * then the restore is refused before any memory is overwritten.
  *
- * Example (worker): `prepareBoot(contents, meta.layout)`, then
- * `loadPyodide({..., _loadSnapshot: bytes})`.
+ * Example (worker): `prepareBoot(contents, meta.layout, wasm, snapshotRead)`, then
+ * `loadPyodide({..., _loadSnapshot: new Uint8Array(meta.bytes)})`.
  */
 
 /**
@@ -31,75 +31,126 @@ export function bundleFiles(index, buffer) {
   });
 }
 
+/**
+ * The bytes of a snapshot file, refused unless the metadata's size.
+ * @param {ArrayBuffer} buffer
+ * @param {number} expected the size the metadata gives
+ * @param {string} what the file, for the error message
+ * @returns {Uint8Array}
+ */
+export function checkSize(buffer, expected, what) {
+  if (buffer.byteLength !== expected) {
+    throw new Error(`${what} is ${buffer.byteLength} bytes, its metadata says ${expected}`);
+  }
+  return new Uint8Array(buffer);
+}
+
 /** The first four bytes of every Pyodide 0.27 memory snapshot ("pyodide" in its header). */
 export const SNAPSHOT_MAGIC = 1886286592;
 
 /**
- * Refuse a snapshot that is not the one the metadata describes (a truncated download would
- * otherwise make Pyodide's WebAssembly instantiation fail silently and never return).
- * @param {{bytes: number, filesBytes: number}} meta
- * @param {ArrayBuffer} snapshot
- * @param {ArrayBuffer} files
+ * Refuse bytes that are not a Pyodide memory snapshot.
+ * @param {Uint8Array} snapshot
  */
-export function checkSnapshotFiles(meta, snapshot, files) {
-  if (snapshot.byteLength !== meta.bytes) {
-    throw new Error(`the snapshot is ${snapshot.byteLength} bytes, its metadata says ${meta.bytes}`);
-  }
-  if (files.byteLength !== meta.filesBytes) {
-    throw new Error(`the snapshot's files are ${files.byteLength} bytes, its metadata says ${meta.filesBytes}`);
-  }
-  if (new DataView(snapshot).getUint32(0, true) !== SNAPSHOT_MAGIC) {
+export function checkSnapshotMagic(snapshot) {
+  if (new DataView(snapshot.buffer, snapshot.byteOffset).getUint32(0, true) !== SNAPSHOT_MAGIC) {
     throw new Error("the snapshot does not start with Pyodide's magic number");
   }
 }
 
 /**
+ * Write the bundle's files into Pyodide's file system and load its shared libraries, in order.
+ * Returns the layout that gave, and a problem (or null): an exception, or a layout that differs
+ * from `expected`.
+ */
+function loadBundle(Module, files, libraries, expected) {
+  let layout = null;
+  try {
+    for (const [path, bytes] of files) {
+      Module.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
+      Module.FS.writeFile(path, bytes);
+    }
+    for (const path of libraries) {
+      Module.loadDynamicLibrary(path, {
+        loadAsync: false, global: false, nodelete: true, allowUndefined: true, fs: Module.FS,
+      });
+    }
+    layout = { table: Module.wasmTable.length, heapBase: Module.___heap_base };
+  } catch (error) {
+    return { layout, problem: `preloading NumPy failed: ${error && error.message || error}` };
+  }
+  if (expected && (layout.table !== expected.table || layout.heapBase !== expected.heapBase)) {
+    const problem = `memory layout differs from the snapshot's (table ${layout.table} vs ${expected.table}, heap base ${layout.heapBase} vs ${expected.heapBase})`;
+    return { layout, problem };
+  }
+  return { layout, problem: null };
+}
+
+/**
  * Make the next `_createPyodideModule` call (the one loadPyodide makes) write the bundle's files
- * and load its shared libraries before the C runtime starts. Resolves with the layout it
- * produced. When `expected` is given and the layout differs, the snapshot restore that follows
- * is made to fail with a clear message instead of restoring a heap whose pointers would be wrong.
- * `contents` may still be downloading: loadPyodide fetches its own files meanwhile.
+ * and load its shared libraries before the C runtime starts, and hold the runtime there until
+ * `snapshotRead` has the snapshot's bytes too: those are what Pyodide then restores (loadPyodide
+ * itself is given an empty stand-in of the same size, which sizes the heap and is never
+ * written, so it costs no memory). Resolves with the layout it produced.
+ *
+ * Pyodide starts at once: its script and WebAssembly run while the browser still reads the
+ * files (`contents`, `snapshotRead`), and the run waits for them as an Emscripten run
+ * dependency.
+ * `wasm`, when given, is Pyodide's own WebAssembly module, compiled meanwhile: it is
+ * instantiated instead, and if it failed to compile, Pyodide compiles its module the usual way.
+ *
+ * Any failure (a file that could not be read, an exception, a layout that differs from
+ * `expected`) makes the snapshot restore that follows throw it, before any memory is
+ * overwritten: loadPyodide then rejects with that message, and the worker falls back.
  * @param {Promise<{files: [string, Uint8Array][], libraries: string[]}>} contents the files, and
  *   the absolute paths of the .so files in load order
  * @param {{table: number, heapBase: number} | null} expected the layout the snapshot was made in
- * @returns {Promise<{table: number, heapBase: number}>}
+ * @param {Promise<WebAssembly.Module> | null} wasm pyodide.asm.wasm, compiled
+ * @param {Promise<Uint8Array | undefined>} snapshotRead the snapshot's bytes (none when making one)
+ * @returns {Promise<{table: number, heapBase: number} | null>}
  */
-export function prepareBoot(contents, expected = null) {
+export function prepareBoot(contents, expected = null, wasm = null, snapshotRead = Promise.resolve()) {
   const create = globalThis._createPyodideModule;
   if (typeof create !== "function") throw new Error("pyodide.asm.js is not loaded");
   return new Promise((resolve) => {
-    globalThis._createPyodideModule = async (settings) => {
+    globalThis._createPyodideModule = (settings) => {
       globalThis._createPyodideModule = create; // one boot only; a fallback boot is plain
-      const { files, libraries } = await contents;
       const preload = (Module) => {
-        let problem = null;
-        let layout = null;
-        try {
-          for (const [path, bytes] of files) {
-            Module.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
-            Module.FS.writeFile(path, bytes);
-          }
-          for (const path of libraries) {
-            Module.loadDynamicLibrary(path, {
-              loadAsync: false, global: false, nodelete: true, allowUndefined: true, fs: Module.FS,
-            });
-          }
-          layout = { table: Module.wasmTable.length, heapBase: Module.___heap_base };
-          if (expected && (layout.table !== expected.table || layout.heapBase !== expected.heapBase)) {
-            problem = `memory layout differs from the snapshot's (table ${layout.table} vs ${expected.table}, heap base ${layout.heapBase} vs ${expected.heapBase})`;
-          }
-        } catch (error) {
-          problem = `preloading NumPy failed: ${error && error.message || error}`;
-        }
-        // subtle: an exception thrown here would leave loadPyodide pending forever; failing the
-        // restore instead makes loadPyodide reject, and the worker falls back.
-        if (problem) Module.API.restoreSnapshot = () => { throw new Error(problem); };
-        resolve(layout);
+        Module.addRunDependency("hlw-snapshot-files");
+        contents
+          .then(({ files, libraries }) => loadBundle(Module, files, libraries, expected))
+          .then(async (loaded) => ({ ...loaded, snapshot: await snapshotRead }))
+          .catch((error) => ({ layout: null, problem: String(error && error.message || error) }))
+          .then(({ layout, problem, snapshot }) => {
+            const restore = Module.API.restoreSnapshot;
+            // subtle: an exception thrown in preRun would leave loadPyodide pending forever;
+            // failing the restore instead makes loadPyodide reject.
+            if (problem) Module.API.restoreSnapshot = () => { throw new Error(problem); };
+            else if (snapshot) Module.API.restoreSnapshot = () => restore(snapshot);
+            resolve(layout);
+            Module.removeRunDependency("hlw-snapshot-files");
+          });
       };
       settings.preRun = [...settings.preRun, preload];
+      if (wasm) settings.instantiateWasm = instantiateCompiled(wasm, settings.instantiateWasm);
       return create(settings);
     };
   });
+}
+
+/**
+ * An Emscripten `instantiateWasm` hook that instantiates an already compiled module, and hands
+ * over to `usual` (Pyodide's own hook) when that module failed to compile or instantiate.
+ * @param {Promise<WebAssembly.Module>} compiled
+ * @param {(imports: object, receive: Function) => object} usual
+ */
+export function instantiateCompiled(compiled, usual) {
+  return (imports, receive) => {
+    compiled
+      .then((module) => WebAssembly.instantiate(module, imports).then((instance) => [instance, module]))
+      .then(([instance, module]) => receive(instance, module), () => usual(imports, receive));
+    return {}; // Emscripten's signal that the exports arrive through `receive`
+  };
 }
 
 /** What makeSnapshot imports, so that no kernel call imports anything at run time. */

@@ -1,7 +1,9 @@
 """The memory snapshot in a real Chromium: a first visit boots from the compiled files and caches
 the snapshot, the next page restores it; after a restore NumPy computes, the random generators
-are reseeded, and every refusal (missing file, other layout, other Pyodide) falls back to the
-compiled boot with the reason recorded. (The kernels' parity after a restore: test_parity.py.)
+are reseeded, and every refusal (missing or truncated file, other layout, other Pyodide) falls back
+to the compiled boot with the reason recorded; a failed early compile of Pyodide's WebAssembly
+leaves the snapshot boot to Pyodide's own compile. (The kernels' parity after a restore:
+test_parity.py.)
 """
 
 from __future__ import annotations
@@ -146,3 +148,32 @@ def test_a_truncated_snapshot_is_refused_before_pyodide_sees_it(page: Page, quiz
     expected = snapshot_meta(built_site)["bytes"]
     reason = f"snapshot: the snapshot is 64 bytes, its metadata says {expected}"
     assert booted["fallbacks"] == [reason]
+
+
+def test_a_truncated_files_bundle_is_refused(page: Page, quiz_url, built_site):
+    boot_from_snapshot_at_once(page)
+    page.route("**/pyodide/snapshot/*-files.bin", lambda route: route.fulfill(body=bytes(10)))
+    booted = start(page, quiz_url)
+    assert booted["kind"] == "compiled"
+    expected = snapshot_meta(built_site)["filesBytes"]
+    reason = f"snapshot: the snapshot's file bundle is 10 bytes, its metadata says {expected}"
+    assert booted["fallbacks"] == [reason]
+
+
+def test_pyodide_compiles_its_own_module_when_the_early_compile_fails(page: Page, quiz_url):
+    # the snapshot boot compiles pyodide.asm.wasm while it reads the snapshot (its first request
+    # for the file); if that fails, Pyodide's own request and compile take over
+    boot_from_snapshot_at_once(page)
+    requests = []
+
+    def handle(route):  # noqa: ANN001, ANN202
+        requests.append(route.request.url)
+        if len(requests) == 1:
+            route.fulfill(body=b"\0asm broken", headers={"content-type": "application/wasm"})
+        else:
+            route.continue_()
+
+    page.route("**/pyodide.asm.wasm", handle)
+    assert start(page, quiz_url) == {"kind": "snapshot", "fallbacks": []}
+    assert len(requests) == 2
+    assert page.evaluate(CHECK)["solve"] == [2.0, 3.0]
