@@ -4,7 +4,8 @@ module imported, made at build time in headless Chromium by the site's own worke
 
 Served from ``pyodide/snapshot/``, every name carrying the snapshot's key (a hash of everything
 it depends on, so hosts may cache them for a year):
-- ``<key>.bin``: the snapshot (Pyodide's header, then the WebAssembly heap);
+- ``<key>.bin``: the snapshot (Pyodide's header, then the WebAssembly heap), without its
+  all-zero pages (``sitebuild/sparse.py``; the metadata's ``runs`` say where the rest goes);
 - ``<key>-files.bin``: the NumPy and kernels wheels' files, concatenated;
 - ``<key>.json``: the metadata the worker checks before restoring: Pyodide's version, the index
   of the files, the shared libraries in load order, the memory layout they gave when the
@@ -32,12 +33,19 @@ from pathlib import Path
 from typing import Any
 
 from .assets import sync_file
+from .sparse import pack
 
 SITE_PACKAGES = "/lib/python3.12/site-packages/"
 #: What the snapshot depends on besides the compiled wheels: the WebAssembly, its JS and the
 #: stdlib it boots with (in ``site/pyodide/``), and the worker code that makes and restores it.
 RUNTIME_INPUTS = ("pyodide.asm.wasm", "pyodide.asm.js", "pyodide.mjs", "python_stdlib.pyc.zip")
-WORKER_INPUTS = ("kernel-worker.js", "snapshot.js", "messages.js")
+WORKER_INPUTS = (
+    "kernel-worker.js",
+    "snapshot.js",
+    "snapshot-files.js",
+    "snapshot-reader.js",
+    "messages.js",
+)
 
 
 def bundle_wheels(wheels: list[Path]) -> tuple[bytes, list[list[Any]], list[str]]:
@@ -61,12 +69,18 @@ def bundle_wheels(wheels: list[Path]) -> tuple[bytes, list[list[Any]], list[str]
     return blob.getvalue(), index, libraries
 
 
+#: The layout of the files this module writes; a change makes every cached snapshot stale.
+#: (2: the snapshot is stored without its zero pages.)
+FORMAT = 2
+
+
 def snapshot_key(inputs: dict[str, Path]) -> str:
-    """A 16-hex-digit hash of the labels and bytes of ``inputs``: the snapshot's identity.
+    """A 16-hex-digit hash of ``FORMAT`` and the labels and bytes of ``inputs``: the snapshot's
+    identity.
 
     Example: ``snapshot_key({"pyodide.asm.wasm": wasm, …})`` -> '1a2b3c4d5e6f7a8b'
     """
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(f"format {FORMAT}\0".encode())
     for label, path in sorted(inputs.items()):
         digest.update(label.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
@@ -231,11 +245,16 @@ def build_snapshot(
     urls = {**urls, "files": served.relative_to(site_dir).as_posix()}
     out = staging / f"{key}.bin"
     made = outside_event_loop(make_snapshot, site_dir, urls, index, libraries, out)
+    heap = out.read_bytes()
+    stored, runs = pack(heap)
+    out.write_bytes(stored)
     meta = {
         "pyodide": made["pyodide"],
         "snapshot": f"{key}.bin",
         "files": f"{key}-files.bin",
-        "bytes": out.stat().st_size,
+        "bytes": len(heap),
+        "storedBytes": len(stored),
+        "runs": runs,
         "filesBytes": len(bundle),
         "index": index,
         "libraries": libraries,

@@ -11,8 +11,9 @@
  * and restores it.
  */
 import { MESSAGE } from "./messages.js";
+import { fetchOk, readElsewhere, SNAPSHOT_CACHE, snapshotFile } from "./snapshot-files.js";
 import {
-  bundleFiles, checkSize, checkSnapshotMagic, prepareBoot, RESEED, WARM_IMPORTS,
+  bundleFiles, checkSize, checkSnapshotMagic, prepareBoot, RESEED, unpackSnapshot, WARM_IMPORTS,
 } from "./snapshot.js";
 
 /** Seconds a snapshot boot may take before the worker gives up on it and boots the usual way. */
@@ -34,13 +35,6 @@ function runtimeFiles(indexURL, compiled) {
   return compiled
     ? { indexURL, stdLibURL: `${indexURL}python_stdlib.pyc.zip`, lockFileURL: `${indexURL}pyodide-lock.pyc.json` }
     : { indexURL };
-}
-
-/** `fetch`, with an HTTP error status turned into an Error naming the URL. */
-async function fetchOk(url, init) {
-  const response = await fetch(url, init);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return response;
 }
 
 function withTimeout(promise, ms, what) {
@@ -66,23 +60,6 @@ function finish(pyodide, kind, started, dataRoot, stages) {
   return { pyodide, callJson: dispatch.call_json, ms, kind, stages: { ...stages, ready: ms } };
 }
 
-/** The Cache Storage that keeps the snapshot between pages (https and localhost only). */
-const SNAPSHOT_CACHE = "hlw-snapshot";
-
-/**
- * A snapshot file: from Cache Storage only, with `cachedOnly` (a miss is an Error), else from
- * the network.
- */
-async function snapshotFile(url, cachedOnly) {
-  if (cachedOnly) {
-    if (!self.caches) throw new Error("no Cache Storage here (the site is not served over https)");
-    const hit = await (await caches.open(SNAPSHOT_CACHE)).match(url);
-    if (!hit) throw new Error("not in the browser's cache yet");
-    return hit;
-  }
-  return fetchOk(url);
-}
-
 /**
  * Restore the build's snapshot. Refused (an Error) when its Pyodide version, build or memory
  * layout differ from this browser's, or any file is missing; nothing is half-restored.
@@ -90,7 +67,7 @@ async function snapshotFile(url, cachedOnly) {
  * Everything runs at once, and the boot waits only for what it needs next: Pyodide's script
  * and WebAssembly (compiled here: loadPyodide would compile it only after reading the whole
  * snapshot), the files bundle (before the C runtime starts) and the snapshot's bytes (for the
- * restore), which the browser reads meanwhile.
+ * restore), which a worker of their own reads meanwhile (snapshot-files.js).
  */
 async function bootFromSnapshot(loadPyodide, version, message) {
   const started = performance.now();
@@ -103,18 +80,19 @@ async function bootFromSnapshot(loadPyodide, version, message) {
   progress("runtime", "Loading the Python runtime…");
   const stages = {};
   const mark = (stage) => (value) => { stages[stage] = performance.now() - started; return value; };
-  const file = (name) => snapshotFile(new URL(name, metaUrl), message.snapshotCachedOnly);
   const wasm = WebAssembly.compileStreaming(fetchOk(`${indexURL}pyodide.asm.wasm`)).then(mark("compiled"));
-  const read = (name, size, what) => file(name)
-    .then((response) => response.arrayBuffer())
-    .then((buffer) => checkSize(buffer, size, what));
-  const contents = read(meta.files, meta.filesBytes, "the snapshot's file bundle").then((bundle) => {
+  const [filesUrl, snapshotUrl] = [meta.files, meta.snapshot].map((name) => String(new URL(name, metaUrl)));
+  const reads = readElsewhere([filesUrl, snapshotUrl], message.snapshotCachedOnly);
+  const read = (url, size, what) => reads[url].then((buffer) => checkSize(buffer, size, what));
+  const contents = read(filesUrl, meta.filesBytes, "the snapshot's file bundle").then((bundle) => {
     mark("filesRead")();
     return { files: bundleFiles(meta.index, bundle.buffer), libraries: meta.libraries };
   });
-  const snapshotRead = read(meta.snapshot, meta.bytes, "the snapshot").then((snapshot) => {
+  const snapshotRead = read(snapshotUrl, meta.storedBytes, "the snapshot").then((stored) => {
+    mark("snapshotRead")();
+    const snapshot = unpackSnapshot(stored, meta.runs, meta.bytes);
     checkSnapshotMagic(snapshot);
-    return mark("snapshotRead")(snapshot);
+    return snapshot;
   });
   for (const promise of [wasm, contents, snapshotRead]) promise.catch(() => {}); // reported below
   await import(`${indexURL}pyodide.asm.js`);

@@ -45,6 +45,26 @@ export function checkSize(buffer, expected, what) {
   return new Uint8Array(buffer);
 }
 
+/**
+ * The snapshot again from its stored form, which leaves out all-zero pages
+ * (sitebuild/sparse.py): each stored run goes back to its offset in a zeroed buffer.
+ * @param {Uint8Array} stored the runs, concatenated
+ * @param {[number, number][]} runs [offset, size] of each, from the metadata
+ * @param {number} size the whole snapshot's
+ * @returns {Uint8Array}
+ */
+export function unpackSnapshot(stored, runs, size) {
+  const snapshot = new Uint8Array(size);
+  let at = 0;
+  for (const [offset, length] of runs) {
+    if (offset + length > size) throw new Error("the snapshot's runs reach past its size");
+    snapshot.set(stored.subarray(at, at + length), offset);
+    at += length;
+  }
+  if (at !== stored.length) throw new Error(`the snapshot's runs cover ${at} bytes, it has ${stored.length}`);
+  return snapshot;
+}
+
 /** The first four bytes of every Pyodide 0.27 memory snapshot ("pyodide" in its header). */
 export const SNAPSHOT_MAGIC = 1886286592;
 

@@ -13,6 +13,7 @@ import pytest
 
 from sitebuild.snapshot import (
     SITE_PACKAGES,
+    WORKER_INPUTS,
     bundle_wheels,
     outside_event_loop,
     snapshot_key,
@@ -66,7 +67,7 @@ def fake_site(tmp_path: Path) -> Path:
     for name in ("pyodide.asm.wasm", "pyodide.asm.js", "pyodide.mjs", "python_stdlib.pyc.zip"):
         (runtime / name).write_bytes(name.encode())
     wheel(runtime / "pyc" / "k.whl", {"k/__init__.pyc": b""})
-    for name in ("kernel-worker.js", "snapshot.js", "messages.js"):
+    for name in WORKER_INPUTS:
         (worker / name).write_text("//")
     return site
 
