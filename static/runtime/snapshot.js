@@ -113,9 +113,8 @@ function loadBundle(Module, files, libraries, expected) {
  * itself is given an empty stand-in of the same size, which sizes the heap and is never
  * written, so it costs no memory). Resolves with the layout it produced.
  *
- * Pyodide starts at once: its script and WebAssembly run while the browser still reads the
- * files (`contents`, `snapshotRead`), and the run waits for them as an Emscripten run
- * dependency.
+ * Pyodide starts at once: its script and WebAssembly run while the files are still being read
+ * (`contents`, `snapshotRead`), and the run waits for them as an Emscripten run dependency.
  * `wasm`, when given, is Pyodide's own WebAssembly module, compiled meanwhile: it is
  * instantiated instead, and if it failed to compile, Pyodide compiles its module the usual way.
  *
