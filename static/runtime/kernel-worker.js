@@ -13,7 +13,8 @@
 import { MESSAGE } from "./messages.js";
 import { fetchOk, readElsewhere, SNAPSHOT_CACHE, snapshotFile } from "./snapshot-files.js";
 import {
-  bundleFiles, checkSize, checkSnapshotMagic, prepareBoot, RESEED, unpackSnapshot, WARM_IMPORTS,
+  answerOnceWithoutFetching, bundleFiles, checkSize, checkSnapshotMagic, prepareBoot, RESEED,
+  unpackSnapshot, WARM_IMPORTS,
 } from "./snapshot.js";
 
 /** Seconds a snapshot boot may take before the worker gives up on it and boots the usual way. */
@@ -80,7 +81,8 @@ async function bootFromSnapshot(loadPyodide, version, message) {
   progress("runtime", "Loading the Python runtime…");
   const stages = {};
   const mark = (stage) => (value) => { stages[stage] = performance.now() - started; return value; };
-  const wasm = WebAssembly.compileStreaming(fetchOk(`${indexURL}pyodide.asm.wasm`)).then(mark("compiled"));
+  const wasmUrl = String(new URL(`${indexURL}pyodide.asm.wasm`, self.location.href));
+  const wasm = { url: wasmUrl, module: WebAssembly.compileStreaming(fetchOk(wasmUrl)).then(mark("compiled")) };
   const [filesUrl, snapshotUrl] = [meta.files, meta.snapshot].map((name) => String(new URL(name, metaUrl)));
   const reads = readElsewhere([filesUrl, snapshotUrl], message.snapshotCachedOnly);
   const read = (url, size, what) => reads[url].then((buffer) => checkSize(buffer, size, what));
@@ -94,10 +96,11 @@ async function bootFromSnapshot(loadPyodide, version, message) {
     checkSnapshotMagic(snapshot);
     return snapshot;
   });
-  for (const promise of [wasm, contents, snapshotRead]) promise.catch(() => {}); // reported below
+  for (const promise of [wasm.module, contents, snapshotRead]) promise.catch(() => {}); // reported below
   await import(`${indexURL}pyodide.asm.js`);
   mark("scriptLoaded")();
   const original = globalThis._createPyodideModule;
+  const stopAnswering = answerOnceWithoutFetching(wasmUrl); // loadPyodide's own request
   try {
     prepareBoot(contents, meta.layout, wasm, snapshotRead).then(mark("preloaded"));
     const sized = new Uint8Array(meta.bytes); // a stand-in: prepareBoot restores snapshotRead's
@@ -108,6 +111,7 @@ async function bootFromSnapshot(loadPyodide, version, message) {
     return finish(pyodide, "snapshot", started, message.dataRoot, stages);
   } finally {
     globalThis._createPyodideModule = original;
+    stopAnswering();
   }
 }
 

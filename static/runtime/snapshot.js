@@ -115,8 +115,8 @@ function loadBundle(Module, files, libraries, expected) {
  *
  * Pyodide starts at once: its script and WebAssembly run while the files are still being read
  * (`contents`, `snapshotRead`), and the run waits for them as an Emscripten run dependency.
- * `wasm`, when given, is Pyodide's own WebAssembly module, compiled meanwhile: it is
- * instantiated instead, and if it failed to compile, Pyodide compiles its module the usual way.
+ * `wasm`, when given, is Pyodide's own WebAssembly module, compiled meanwhile, and its URL: the
+ * module is instantiated instead (`instantiateCompiled`).
  *
  * Any failure (a file that could not be read, an exception, a layout that differs from
  * `expected`) makes the snapshot restore that follows throw it, before any memory is
@@ -124,7 +124,7 @@ function loadBundle(Module, files, libraries, expected) {
  * @param {Promise<{files: [string, Uint8Array][], libraries: string[]}>} contents the files, and
  *   the absolute paths of the .so files in load order
  * @param {{table: number, heapBase: number} | null} expected the layout the snapshot was made in
- * @param {Promise<WebAssembly.Module> | null} wasm pyodide.asm.wasm, compiled
+ * @param {{module: Promise<WebAssembly.Module>, url: string} | null} wasm pyodide.asm.wasm
  * @param {Promise<Uint8Array | undefined>} snapshotRead the snapshot's bytes (none when making one)
  * @returns {Promise<{table: number, heapBase: number} | null>}
  */
@@ -151,25 +151,47 @@ export function prepareBoot(contents, expected = null, wasm = null, snapshotRead
           });
       };
       settings.preRun = [...settings.preRun, preload];
-      if (wasm) settings.instantiateWasm = instantiateCompiled(wasm, settings.instantiateWasm);
+      if (wasm) settings.instantiateWasm = instantiateCompiled(wasm.module, wasm.url);
       return create(settings);
     };
   });
 }
 
 /**
- * An Emscripten `instantiateWasm` hook that instantiates an already compiled module, and hands
- * over to `usual` (Pyodide's own hook) when that module failed to compile or instantiate.
+ * An Emscripten `instantiateWasm` hook that instantiates an already compiled module; if that
+ * module failed to compile or instantiate, it fetches and compiles `url` itself.
  * @param {Promise<WebAssembly.Module>} compiled
- * @param {(imports: object, receive: Function) => object} usual
+ * @param {string} url pyodide.asm.wasm
  */
-export function instantiateCompiled(compiled, usual) {
+export function instantiateCompiled(compiled, url) {
   return (imports, receive) => {
     compiled
-      .then((module) => WebAssembly.instantiate(module, imports).then((instance) => [instance, module]))
-      .then(([instance, module]) => receive(instance, module), () => usual(imports, receive));
+      .then((module) => WebAssembly.instantiate(module, imports).then((instance) => ({ instance, module })))
+      .catch(() => WebAssembly.instantiateStreaming(fetch(url), imports))
+      .then(({ instance, module }) => receive(instance, module));
     return {}; // Emscripten's signal that the exports arrive through `receive`
   };
+}
+
+/**
+ * Answer the next request for `url` with an empty response, without fetching it: loadPyodide
+ * asks for its WebAssembly before it starts, and when `instantiateCompiled` has the module
+ * already, nothing reads that answer (without this, the browser reads the 10 MB file twice).
+ * Later requests go out as usual. Returns a function that stops waiting for the request.
+ * @param {string} url absolute
+ * @returns {() => void}
+ */
+export function answerOnceWithoutFetching(url) {
+  const original = self.fetch;
+  const restore = () => { if (self.fetch === intercept) self.fetch = original; };
+  const intercept = (input, init) => {
+    const asked = new URL(input instanceof Request ? input.url : String(input), self.location.href);
+    if (asked.href !== url) return original(input, init);
+    restore();
+    return Promise.resolve(new Response(null, { status: 204 }));
+  };
+  self.fetch = intercept;
+  return restore;
 }
 
 /** What makeSnapshot imports, so that no kernel call imports anything at run time. */

@@ -162,9 +162,17 @@ def test_a_truncated_files_bundle_is_refused(page: Page, quiz_url, built_site):
     assert booted["fallbacks"] == [reason]
 
 
-def test_pyodide_compiles_its_own_module_when_the_early_compile_fails(page: Page, quiz_url):
+def test_a_snapshot_boot_fetches_pyodides_webassembly_once(page: Page, quiz_url):
+    boot_from_snapshot_at_once(page)
+    asked = []
+    page.on("request", lambda r: asked.append(r.url) if r.url.endswith(".wasm") else None)
+    assert start(page, quiz_url) == {"kind": "snapshot", "fallbacks": []}
+    assert len(asked) == 1 and asked[0].endswith("/pyodide.asm.wasm")
+
+
+def test_the_module_is_fetched_again_when_the_early_compile_fails(page: Page, quiz_url):
     # the snapshot boot compiles pyodide.asm.wasm while it reads the snapshot (its first request
-    # for the file); if that fails, Pyodide's own request and compile take over
+    # for the file); if that fails, it fetches and compiles the file again when Pyodide asks
     boot_from_snapshot_at_once(page)
     requests = []
 
