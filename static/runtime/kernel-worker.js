@@ -13,8 +13,8 @@
 import { MESSAGE } from "./messages.js";
 import { fetchOk, readElsewhere, SNAPSHOT_CACHE, snapshotFile } from "./snapshot-files.js";
 import {
-  answerOnceWithoutFetching, bundleFiles, checkSize, checkSnapshotMagic, prepareBoot, RESEED,
-  unpackSnapshot, WARM_IMPORTS,
+  answerOnceWithoutFetching, bundleFiles, checkSize, checkSnapshotMagic, prepareBoot, release,
+  RESEED, unpackSnapshot, WARM_IMPORTS,
 } from "./snapshot.js";
 
 /** Seconds a snapshot boot may take before the worker gives up on it and boots the usual way. */
@@ -93,6 +93,7 @@ async function bootFromSnapshot(loadPyodide, version, message) {
   const snapshotRead = read(snapshotUrl, meta.storedBytes, "the snapshot").then((stored) => {
     mark("snapshotRead")();
     const snapshot = unpackSnapshot(stored, meta.runs, meta.bytes);
+    release(stored.buffer);
     checkSnapshotMagic(snapshot);
     return snapshot;
   });
