@@ -42,7 +42,7 @@ CHAPTER = "from-logits-to-a-token.html"
 FIRST_RESULT_JS = """async () => {
   const result = await window.hlw.client.call('softmax', {logits: [2, 1, 0.1]});
   return {ms: performance.now(), ok: result.probs.length === 3, kind: window.hlw.client.bootKind,
-          started: window.hlw.client.startedAt};
+          started: window.hlw.client.startedAt, stages: window.hlw.client.bootStages || {}};
 }"""
 
 
@@ -149,6 +149,7 @@ def visit(context, url: str, boot: str) -> dict[str, float]:  # noqa: ANN001
         "first_result_ms": result["ms"],
         **{f"bytes_{k}": v for k, v in transferred.items()},
         **{f"gzip_bytes_{k}": v for k, v in gzipped.items()},
+        **{f"stage_{k}_ms": v for k, v in result["stages"].items()},
     }
 
 
@@ -231,7 +232,7 @@ def browser_runs(url: str, runs: int) -> dict[str, dict[str, float]]:
                 context.close()
     return {
         kind: {
-            k: statistics.median(r[k] for r in values) if k != "boot" else values[0][k]
+            k: statistics.median(r[k] for r in values if k in r) if k != "boot" else values[0][k]
             for k in values[0]
         }
         for kind, values in rows.items()
@@ -348,6 +349,11 @@ def main(argv: list[str] | None = None) -> int:
             f"{row['gzip_bytes_page'] / 1024:.0f} KiB, runtime "
             f"{row['gzip_bytes_runtime'] / 1e6:.2f} MB, total "
             f"{(row['gzip_bytes_page'] + row['gzip_bytes_runtime']) / 1e6:.2f} MB"
+        )
+        stages = sorted((v, k[6:-3]) for k, v in row.items() if k.startswith("stage_"))
+        print(
+            "    boot stages (ms after the worker began): "
+            + ", ".join(f"{name} {ms:.0f}" for ms, name in stages)
         )
     print(f"(medians of {options.runs} runs, headless Chromium, this machine)")
     for visit, row in figures["memory"].items():  # type: ignore[union-attr]
