@@ -91,7 +91,7 @@ def filtered_distribution(
         keep = top[probs[top] > 0]  # greedy with top-k still keeps only the argmax
     if top_p is not None:
         nucleus = top_p_keep(renormalise(probs, keep), top_p)
-        keep = np.array([i for i in nucleus if i in set(keep.tolist())], dtype=int)
+        keep = nucleus[np.isin(nucleus, keep)]  # in the nucleus's order
     keep = keep[np.argsort(-probs[keep], kind="stable")]
     return renormalise(probs, keep), keep
 
