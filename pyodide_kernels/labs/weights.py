@@ -30,7 +30,12 @@ def head_slice(model: Model, layer: int, head: int, matrix: str) -> np.ndarray:
 
 
 def summary(w: np.ndarray) -> dict[str, float]:
-    """Size and spread of a matrix. Example: ``summary(np.eye(2))["norm"]`` -> 1.414"""
+    """Size and spread of a matrix, summed in float64: a float32 sum differs in its last digits
+    between BLAS (CPython) and WebAssembly NumPy, enough to flip the figure the page shows.
+
+    Example: ``summary(np.eye(2))["norm"]`` -> 1.414
+    """
+    w = w.astype(np.float64)
     return {"norm": float(np.linalg.norm(w)), "std": float(w.std()), "max": float(np.abs(w).max())}
 
 
