@@ -282,9 +282,8 @@ def forward(
     future = np.arange(past + T)[None, :] > pos[:, None] if T > 1 else None  # (T, past+T)
     for i, (g1, b1, wqkv, bqkv, wo, bo, g2, b2, wfc, bfc, wpr, bpr) in enumerate(model.layers):
         h = layer_norm(x, g1, b1)
-        qkv = (
-            (project(h, wqkv) + bqkv).reshape(T, 3, nh, hs).transpose(1, 2, 0, 3)
-        )  # (3, nh, T, hs)
+        qkv = project(h, wqkv) + bqkv  # (T, 3d)
+        qkv = qkv.reshape(T, 3, nh, hs).transpose(1, 2, 0, 3)  # (3, nh, T, hs)
         q, k, v = qkv[0], qkv[1], qkv[2]
         if inplace:
             cache.k[i, :, past : past + T] = k

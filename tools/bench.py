@@ -245,6 +245,8 @@ GENERATE = {"prompt": "ROMEO:", "max_new_tokens": 120, "temperature": 0.0}
 
 #: The same length sampled the way the model widgets let a reader: temperature and nucleus.
 SAMPLED = {**GENERATE, "temperature": 0.8, "top_p": 0.9, "seed": 1}
+#: Each way of generating the bench times, with the suffix of its figures' names.
+GENERATIONS = (("", GENERATE), ("_sampled", SAMPLED))
 BROWSER_RATES_JS = """async ([args, files, runs]) => {
     await window.hlw.client.call('gpt_generate', {...args, max_new_tokens: 4}, files);
     const rates = [];
@@ -279,13 +281,13 @@ def model_speed(url: str, runs: int = 5) -> dict[str, float]:
 
     call("gpt_generate", {**GENERATE, "max_new_tokens": 4})
     figures = {}
-    for label, args in (("", GENERATE), ("_sampled", SAMPLED)):
+    for label, args in GENERATIONS:
         figures[f"cpython_tokens_per_s{label}"] = cpython_rate(args, runs)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         page = browser.new_page()
         page.goto(url)
-        for label, args in (("", GENERATE), ("_sampled", SAMPLED)):
+        for label, args in GENERATIONS:
             rates = page.evaluate(BROWSER_RATES_JS, [args, MODEL_FILES, runs])
             figures[f"browser_tokens_per_s{label}"] = statistics.median(rates)
         figures["tab_pss_after_generation_mb"] = tab_pss_mb()

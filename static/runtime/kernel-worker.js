@@ -88,12 +88,12 @@ async function bootFromSnapshot(loadPyodide, version, message) {
   const read = (url, size, what) => reads[url].then((buffer) => checkSize(buffer, size, what));
   const contents = read(filesUrl, meta.filesBytes, "the snapshot's file bundle").then((bundle) => {
     mark("filesRead")();
-    return { files: bundleFiles(meta.index, bundle.buffer), libraries: meta.libraries };
+    return { files: bundleFiles(meta.index, bundle), libraries: meta.libraries };
   });
   const snapshotRead = read(snapshotUrl, meta.storedBytes, "the snapshot").then((stored) => {
     mark("snapshotRead")();
-    const snapshot = unpackSnapshot(stored, meta.runs, meta.bytes);
-    release(stored.buffer);
+    const snapshot = unpackSnapshot(new Uint8Array(stored), meta.runs, meta.bytes);
+    release(stored);
     checkSnapshotMagic(snapshot);
     return snapshot;
   });

@@ -32,17 +32,17 @@ export function bundleFiles(index, buffer) {
 }
 
 /**
- * The bytes of a snapshot file, refused unless the metadata's size.
+ * A snapshot file's bytes, refused unless the metadata's size.
  * @param {ArrayBuffer} buffer
  * @param {number} expected the size the metadata gives
  * @param {string} what the file, for the error message
- * @returns {Uint8Array}
+ * @returns {ArrayBuffer} `buffer`
  */
 export function checkSize(buffer, expected, what) {
   if (buffer.byteLength !== expected) {
     throw new Error(`${what} is ${buffer.byteLength} bytes, its metadata says ${expected}`);
   }
-  return new Uint8Array(buffer);
+  return buffer;
 }
 
 /**
@@ -106,7 +106,7 @@ function loadBundle(Module, files, libraries, expected) {
         loadAsync: false, global: false, nodelete: true, allowUndefined: true, fs: Module.FS,
       });
     }
-    for (const [, bytes] of files) release(bytes.buffer); // the file system holds copies
+    if (files.length) release(files[0][1].buffer); // the bundle: the file system holds copies
     layout = { table: Module.wasmTable.length, heapBase: Module.___heap_base };
   } catch (error) {
     return { layout, problem: `preloading NumPy failed: ${error && error.message || error}` };
