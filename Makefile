@@ -1,26 +1,53 @@
 # Every target is a thin call into Python. Fresh Debian machine: `make serve` or `make test`.
+# Python packages install from the hashed locks in requirements/ (`make lock` refreshes them):
+# site.txt builds and serves; dev.txt adds tests and linters (no PyTorch); test.txt adds the
+# PyTorch reference. Node tools (ESLint, the Nu HTML Checker, Lighthouse) install from
+# package-lock.json.
+# (pip-compile runs as its own script: `python -m piptools` from the root would import our
+# build.py in place of PyPA's build package.)
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip install -q --require-hashes --only-binary :all:
 SITE_STAMP := $(VENV)/.site-installed
 DEV_STAMP  := $(VENV)/.dev-installed
+TEST_STAMP := $(VENV)/.test-installed
+NODE_STAMP := node_modules/.installed
+COMPILE := $(VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras \
+	--all-build-deps --no-emit-index-url --no-emit-find-links
 
-.PHONY: install install-dev build serve test test-fast chromium bench model traces lint format clean
+.PHONY: install install-dev install-test node build serve test test-fast chromium bench model \
+	traces lint format lock clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
 
-$(SITE_STAMP): pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install -q -e .
+# $(1): the lock to install; the project itself goes in editable, built by the locked setuptools
+define install_lock
+	$(PIP) -r $(1)
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	touch $@
+endef
+
+$(SITE_STAMP): requirements/site.txt pyproject.toml | $(VENV)/bin/python
+	$(call install_lock,requirements/site.txt)
+
+$(DEV_STAMP): requirements/dev.txt pyproject.toml | $(VENV)/bin/python
+	$(call install_lock,requirements/dev.txt)
+	touch $(SITE_STAMP)
+
+$(TEST_STAMP): requirements/test.txt pyproject.toml | $(VENV)/bin/python
+	$(call install_lock,requirements/test.txt)
+	touch $(SITE_STAMP) $(DEV_STAMP)
+
+$(NODE_STAMP): package-lock.json
+	npm ci --silent --no-audit --no-fund
 	touch $@
 
-$(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install -q -e '.[dev,reference]'
-	touch $@ $(SITE_STAMP)
-
 install: $(SITE_STAMP)          ## what building and serving need
-install-dev: $(DEV_STAMP)       ## plus tests, lint and the PyTorch reference (CPU build)
+install-dev: $(DEV_STAMP)       ## plus tests, lint and type checks (no PyTorch)
+install-test: $(TEST_STAMP)     ## plus the PyTorch reference (CPU build)
+node: $(NODE_STAMP)             ## ESLint, the Nu HTML Checker, Lighthouse
 
 build: install                  ## build the site into site/
 	$(PY) build.py
@@ -31,28 +58,36 @@ serve: install                  ## build, serve on http://127.0.0.1:8000, rebuil
 chromium:                       ## Debian's Chromium for the browser tests, when missing
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-test: install-dev chromium      ## every test: kernels, build, model, browser
-	$(PY) -m pytest -q
+test: install-test chromium node  ## every test: kernels, build, model, browser
+	$(PY) -m pytest -q --durations=10
 
-test-fast: install-dev          ## everything but the browser tests
+test-fast: install-dev          ## everything but the browser tests, without PyTorch
 	$(PY) -m pytest -q -m "not browser"
 
-bench: install-dev chromium     ## build time, bytes per page, time to first kernel result, tokens/s
+bench: install-test chromium node  ## build time, bytes per page, first kernel result, tokens/s, Lighthouse
 	$(PY) tools/bench.py
 
-model: install-dev              ## retrain the small GPT (CPU: 0.28 s/step, 20 min on 2 idle cores)
+model: install-test             ## retrain the small GPT (CPU: 0.28 s/step, 20 min on 2 idle cores)
 	$(PY) -m reference.train
 
-traces: install-dev             ## record the reference traces from the shipped weights
+traces: install-test            ## record the reference traces from the shipped weights
 	$(PY) -m reference.traces
 	$(PY) -m reference.labs
 
-lint: install-dev
+lint: install-dev node          ## ruff, mypy on the kernels and the build, ESLint on static/
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+	npx --no-install eslint .
 
 format: install-dev
 	$(PY) -m ruff format .
+
+lock: install-dev               ## refresh requirements/*.txt and package-lock.json from the registries
+	$(COMPILE) --extra dev --extra reference -o requirements/test.txt pyproject.toml
+	$(COMPILE) --extra dev -c requirements/test.txt -o requirements/dev.txt pyproject.toml
+	$(COMPILE) -c requirements/test.txt -o requirements/site.txt pyproject.toml
+	npm install --package-lock-only --no-audit --no-fund
 
 clean:
 	rm -rf site .pytest_cache

@@ -108,6 +108,9 @@ def attention_problem(
     Fresh matrices hold 0s and 1s (and a few 2s in V) so every step can be done in one's head,
     as in the seed. Example: ``attention_problem()["scores"]`` -> [[1, 1, 2], [1, 1, 0], [2, 0, 1]]
     """
+    q: Any
+    k: Any
+    v: Any
     if seed is None:
         q, k, v, labels = SEED_Q, SEED_K, SEED_V, list(SEED_TOKENS)
     else:

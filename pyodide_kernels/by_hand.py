@@ -47,6 +47,10 @@ def warmup_problem(seed: int | None) -> dict[str, Any]:
 
     Example: ``warmup_problem(None)["dot"]["score"]`` -> -1.4
     """
+    q: Any
+    k: Any
+    scores: Any
+    values: Any
     if seed is None:
         q, k, scores, values = WARMUP_QUERY, WARMUP_KEY, WARMUP_SCORES, WARMUP_VALUES
     else:

@@ -276,8 +276,7 @@ def forward(
         return x
 
     x = after_block(x, -1)
-    new_cache = []
-    inplace = isinstance(cache, KVCache)
+    new_cache: list[tuple[np.ndarray, np.ndarray]] = []
     scale = F32(1 / math.sqrt(hs))
     future = np.arange(past + T)[None, :] > pos[:, None] if T > 1 else None  # (T, past+T)
     for i, (g1, b1, wqkv, bqkv, wo, bo, g2, b2, wfc, bfc, wpr, bpr) in enumerate(model.layers):
@@ -285,7 +284,7 @@ def forward(
         qkv = project(h, wqkv) + bqkv  # (T, 3d)
         qkv = qkv.reshape(T, 3, nh, hs).transpose(1, 2, 0, 3)  # (3, nh, T, hs)
         q, k, v = qkv[0], qkv[1], qkv[2]
-        if inplace:
+        if isinstance(cache, KVCache):
             cache.k[i, :, past : past + T] = k
             cache.v[i, :, past : past + T] = v
             k, v = cache.k[i, :, : past + T], cache.v[i, :, : past + T]  # (nh, past+T, hs)
@@ -315,7 +314,7 @@ def forward(
         if record:
             rec["attn"].append(att)
         x = after_block(x, i)
-    if inplace:
+    if isinstance(cache, KVCache):
         cache[:] = new_cache
         new_cache = cache
     logits = layer_norm(x, w["ln_f.weight"], w["ln_f.bias"]) @ wte.T  # (T, vocab)

@@ -99,7 +99,7 @@ def order_blindness(first: Any = "dog bites man", second: Any = "man bites dog")
     spans_a, spans_b = spans(a, pieces), spans(b, pieces)
     ids_a = [i for w in a for i in pieces[w]]
     ids_b = [i for w in b for i in pieces[w]]
-    rows = []
+    rows: list[dict[str, Any]] = []
     used: set[int] = set()
     outputs = {
         flag: (first_layer_attention(m, ids_a, flag), first_layer_attention(m, ids_b, flag))

@@ -44,7 +44,7 @@ def residual_stream(prompt: Any = "To be, or not to be, that is the", position: 
     _, _, rec = forward(m, ids, None, None, record=True)
     resid, mids = rec["resid"][:, t], [mid[t] for mid in rec["mid"]]  # (L+1, d), L × (d,)
     lens = layer_norm(resid, m.w["ln_f.weight"], m.w["ln_f.bias"]) @ m.w["wte.weight"].T
-    blocks = []
+    blocks: list[dict[str, Any]] = []
     for i in range(m.n_layer):
         attn, mlp = mids[i] - resid[i], resid[i + 1] - mids[i]  # (d,) each
         blocks.append(

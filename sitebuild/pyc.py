@@ -15,6 +15,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from .errors import BuildError
 
@@ -59,7 +60,7 @@ def compile_archives(archives: list[Path], core_dir: Path, cache_dir: Path) -> d
     folder = cache_dir / "pyc"
     folder.mkdir(parents=True, exist_ok=True)
     outputs = {path: folder / cached_name(path) for path in archives}
-    jobs = [
+    jobs: list[dict[str, Any]] = [
         {
             "input": str(path),
             "output": str(out),

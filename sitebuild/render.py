@@ -199,4 +199,4 @@ def render_markdown(
         },
     )
     html = md.convert(body)
-    return html, md.toc_tokens  # type: ignore[attr-defined]
+    return html, md.toc_tokens

@@ -63,7 +63,7 @@ def lab_arguments(argv: list[str]) -> dict[str, Any]:
     if options.list or not options.lab:
         return {"list": True}
     config = read_config(options.config)
-    settings = {
+    settings: dict[str, Any] = {
         k: config[k] for k in ("prompt", "seed", "tokens", "temperature", "top_k") if k in config
     }
     settings.update(

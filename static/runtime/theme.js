@@ -9,7 +9,7 @@
   var root = document.documentElement;
   var system = window.matchMedia("(prefers-color-scheme: dark)");
   function stored() {
-    try { return localStorage.getItem(KEY); } catch (e) { return null; }
+    try { return localStorage.getItem(KEY); } catch { return null; }
   }
   function apply() {
     root.dataset.theme = stored() || (system.matches ? "dark" : "light");
@@ -18,7 +18,7 @@
   system.addEventListener("change", apply);
   window.hlwToggleTheme = function () {
     var next = root.dataset.theme === "dark" ? "light" : "dark";
-    try { localStorage.setItem(KEY, next); } catch (e) { /* private mode: this page only */ }
+    try { localStorage.setItem(KEY, next); } catch { /* private mode: this page only */ }
     root.dataset.theme = next;
     return next;
   };

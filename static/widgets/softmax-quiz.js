@@ -15,8 +15,7 @@ export function mount(context) {
     button.disabled = true;
     context.say("Drawing a new problem…");
     try {
-      const { logits, ...rest } = context.args;
-      await context.compute({ ...rest, logits: null, seed: freshSeed() });
+      await context.compute({ ...context.args, logits: null, seed: freshSeed() });
       context.root.querySelector("[data-steps]").open = false;
       context.say("New logits. What is the first probability?");
     } catch {

@@ -1,0 +1,24 @@
+// ESLint for the browser code under static/ and the Node tools (make lint).
+import js from "@eslint/js";
+import globals from "globals";
+
+export default [
+  { ignores: ["site/", "node_modules/", ".cache/", ".venv/", "bench-results/"] },
+  js.configs.recommended,
+  {
+    files: ["static/**/*.js"],
+    languageOptions: {
+      ecmaVersion: 2023,
+      sourceType: "module",
+      globals: { ...globals.browser, ...globals.worker },
+    },
+  },
+  {
+    files: ["static/runtime/theme.js", "static/runtime/embed-host.js"],
+    languageOptions: { sourceType: "script" },
+  },
+  {
+    files: ["tools/**/*.mjs", "tests/**/*.mjs", "eslint.config.mjs"],
+    languageOptions: { ecmaVersion: 2023, sourceType: "module", globals: globals.node },
+  },
+];
