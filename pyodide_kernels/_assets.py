@@ -18,14 +18,23 @@ DATA_ROOT_VARIABLE = "HLW_DATA_ROOT"
 
 
 def data_root() -> Path:
-    """The folder that data paths are relative to: ``$HLW_DATA_ROOT`` or the repository root."""
+    """The folder that data paths are relative to: ``$HLW_DATA_ROOT`` or the repository root.
+
+    Example: ``data_root() / "traces"`` -> the checkout's traces/ folder
+    """
     configured = os.environ.get(DATA_ROOT_VARIABLE)
     return Path(configured) if configured else Path(__file__).resolve().parent.parent
 
 
 def data_path(relative: str) -> Path:
-    """The absolute path of a data file; ``FileNotFoundError`` names it when it is absent."""
+    """The absolute path of a data file; ``FileNotFoundError`` names it when it is absent.
+
+    Example: ``data_path("traces/model.json").name`` -> 'model.json'
+    """
     path = data_root() / relative
     if not path.is_file():
-        raise FileNotFoundError(f"data file {relative!r} is missing (looked in {data_root()})")
+        raise FileNotFoundError(
+            f"data file {relative!r} is missing (looked in {data_root()}; "
+            f"set {DATA_ROOT_VARIABLE} to a checkout of the project)"
+        )
     return path

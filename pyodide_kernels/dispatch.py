@@ -123,7 +123,8 @@ def call(name: str, args: dict[str, Any] | None = None) -> Any:
 def call_json(name: str, args_json: str) -> str:
     """Run a kernel from JSON text and answer JSON text: ``{"result": ...}`` or ``{"error": ...}``.
 
-    This is what the browser worker calls; errors come back as data, never as an exception.
+    This is what the browser worker and the command line call; errors come back as data, never
+    as an exception (a missing data file included).
 
     Example: ``call_json("softmax", '{"logits": []}')`` -> '{"error": {"type": "ValueError", ...}}'
     """
@@ -133,6 +134,6 @@ def call_json(name: str, args_json: str) -> str:
         except ValueError:
             raise ValueError("args: not valid JSON") from None
         return json.dumps({"result": call(name, args)}, allow_nan=False)
-    except (ValueError, TypeError, KeyError, OverflowError) as exc:
+    except (ValueError, TypeError, KeyError, OverflowError, OSError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
         return json.dumps({"error": {"type": type(exc).__name__, "message": str(message)}})
