@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 
 from sitebuild.build import BuildConfig, build
 from sitebuild.httpd import serve_site
+from tests.conftest import registry_text
 
 CHAPTER = "---\ntitle: A\norder: 1\nsummary: S.\n---\n::: widget charted\n:::\n"
 ENTRY = """
@@ -33,7 +34,7 @@ def test_plotly_draws_under_the_sites_policy_from_our_own_host(page: Page, site_
     root = site_tree(
         {
             "content/01-a.md": CHAPTER,
-            "widgets.toml": (repo / "widgets.toml").read_text() + ENTRY,
+            "widgets.toml": registry_text() + ENTRY,
             "templates/widgets/charted.html": "<div data-chart></div>",
             "static/widgets/charted.js": MODULE,
         }

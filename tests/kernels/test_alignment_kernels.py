@@ -9,7 +9,6 @@ import math
 
 import numpy as np
 import pytest
-import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,14 +23,14 @@ rewards = st.floats(-50, 50, allow_nan=False)
 
 @settings(max_examples=50, deadline=None)
 @given(rewards, rewards)
-def test_the_reward_model_matches_torch_and_is_symmetric(a, b):
+def test_the_reward_model_matches_torch_and_is_symmetric(torch, a, b):
     result = reward_preference(a, b)
     expected = -torch.nn.functional.logsigmoid(torch.tensor(a - b, dtype=torch.float64))
     assert result["loss"] == pytest.approx(float(expected), rel=1e-9, abs=1e-12)
     assert result["probability"] + reward_preference(b, a)["probability"] == pytest.approx(1)
 
 
-def test_dpo_matches_its_formula_in_torch():
+def test_dpo_matches_its_formula_in_torch(torch):
     pc, pr, rc, rr, beta = -10.0, -14.0, -12.0, -12.0, 0.1
     logits = beta * ((torch.tensor(pc) - rc) - (torch.tensor(pr) - rr))
     expected = -torch.nn.functional.logsigmoid(logits.double())
@@ -56,7 +55,7 @@ def test_chinchillas_own_run_and_the_inverse():
 
 
 @pytest.mark.parametrize("scheme", ["tensor", "column"])
-def test_int8_matches_torchs_quantizers(scheme):
+def test_int8_matches_torchs_quantizers(torch, scheme):
     w = load().w["h.1.mlp.c_fc.weight"]
     q, scale = absmax_int8(w, scheme)
     t = torch.from_numpy(w)

@@ -86,8 +86,7 @@ def test_dot_product_needs_equal_lengths():
 
 @pytest.mark.parametrize("causal", [False, True])
 @pytest.mark.parametrize(("t", "d", "seed"), [(1, 4, 0), (5, 8, 1), (16, 32, 2), (9, 3, 3)])
-def test_against_torch_scaled_dot_product_attention(t, d, seed, causal):
-    torch = pytest.importorskip("torch", reason="PyTorch comparisons need the reference extra")
+def test_against_torch_scaled_dot_product_attention(torch, t, d, seed, causal):
     rng = np.random.default_rng(seed)
     q, k, v = (rng.normal(size=(t, d)) for _ in range(3))
     for dtype, tolerance in ((np.float64, 1e-6), (np.float32, 1e-4)):

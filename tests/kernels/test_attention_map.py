@@ -8,19 +8,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
 
 from pyodide_kernels.attention_map import attention_heatmap, trace_prompts
 from pyodide_kernels.by_hand import attention_by_hand
 from pyodide_kernels.gpt import load
 from pyodide_kernels.residual import residual_stream
-from reference.traces import load_model
 
 PROMPTS = [p for p in trace_prompts() if p != "meta"]
 
 
 @pytest.fixture(scope="module")
-def torch_model():
+def torch_model(torch):
+    from reference.traces import load_model
+
     model, _ = load_model(Path("traces"), "cpu")
     return model.eval()
 
@@ -59,10 +59,10 @@ def test_bad_requests_get_a_message(args, message):
         attention_heatmap(**args)
 
 
-def test_the_stream_matches_pytorch_block_by_block(torch_model):
+def test_the_stream_matches_pytorch_block_by_block(torch, torch_model):
     prompt = "To be, or not to be, that is the"
     ids = load().encode(prompt)
-    mids: list[torch.Tensor] = []
+    mids: list = []
     hooks = [
         block.attn.register_forward_hook(lambda _m, _inputs, out: mids.append(out[0]))
         for block in torch_model.h

@@ -23,8 +23,7 @@ def test_lookup_similarity_and_neighbours_by_hand():
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_against_torch(seed):
-    torch = pytest.importorskip("torch", reason="PyTorch comparisons need the reference extra")
+def test_against_torch(torch, seed):
     table = random((20, 8), seed)
     ids = np.random.default_rng(seed).integers(0, 20, size=6)
     expected = torch.nn.functional.embedding(torch.from_numpy(ids), torch.from_numpy(table))

@@ -11,11 +11,8 @@ from pyodide_kernels.ffn import activations, erf, gelu, gelu_tanh, mlp, silu, sw
 
 from ._compare import DTYPES, SHAPES, close, random
 
-torch = pytest.importorskip("torch", reason="PyTorch comparisons need the reference extra")
-F = torch.nn.functional
 
-
-def test_erf_is_exact_to_double_precision():
+def test_erf_is_exact_to_double_precision(torch):
     x = np.linspace(-6, 6, 2001)
     assert np.max(np.abs(erf(x) - torch.erf(torch.from_numpy(x)).numpy())) < 1e-15
     assert erf(x.astype(np.float32)).dtype == np.float32
@@ -23,7 +20,8 @@ def test_erf_is_exact_to_double_precision():
 
 @pytest.mark.parametrize(("dtype", "tolerance"), DTYPES)
 @pytest.mark.parametrize("shape", SHAPES)
-def test_activations_match_torch(shape, dtype, tolerance):
+def test_activations_match_torch(torch, shape, dtype, tolerance):
+    F = torch.nn.functional
     x = random(shape, 3, dtype) * 3
     t = torch.from_numpy(x)
     close(gelu(x), F.gelu(t).numpy(), dtype, tolerance)
@@ -34,7 +32,8 @@ def test_activations_match_torch(shape, dtype, tolerance):
 @pytest.mark.parametrize(("dtype", "tolerance"), DTYPES)
 @pytest.mark.parametrize("shape", SHAPES)
 @pytest.mark.parametrize("approximate", [True, False])
-def test_gelu_mlp_and_swiglu_match_torch(shape, dtype, tolerance, approximate):
+def test_gelu_mlp_and_swiglu_match_torch(torch, shape, dtype, tolerance, approximate):
+    F = torch.nn.functional
     x = random(shape, 4, dtype)
     d, h = shape[1], 4 * shape[1]
     # weights are scaled so outputs stay near 1, where a float32 bound of 1e-4 is meaningful

@@ -18,9 +18,6 @@ from pyodide_kernels.multihead import (
 
 from ._compare import DTYPES, close, random
 
-torch = pytest.importorskip("torch", reason="PyTorch comparisons need the reference extra")
-F = torch.nn.functional
-
 
 def projections(t, d, n_head, n_kv_head, dtype):
     hs = d // n_head
@@ -31,7 +28,7 @@ def projections(t, d, n_head, n_kv_head, dtype):
     return x, w_q, w_k, w_v, w_o
 
 
-def torch_heads(x, w, n, t):
+def torch_heads(torch, x, w, n, t):
     return (torch.from_numpy(x) @ torch.from_numpy(w)).view(t, n, -1).transpose(0, 1)
 
 
@@ -39,11 +36,12 @@ def torch_heads(x, w, n, t):
 @pytest.mark.parametrize(("t", "d"), [(1, 16), (6, 16), (9, 24)])
 @pytest.mark.parametrize(("n_head", "n_kv_head"), [(4, 4), (4, 2), (4, 1), (1, 1)])
 @pytest.mark.parametrize("causal", [True, False])
-def test_attention_matches_torch(t, d, n_head, n_kv_head, causal, dtype, tolerance):
+def test_attention_matches_torch(torch, t, d, n_head, n_kv_head, causal, dtype, tolerance):
+    F = torch.nn.functional
     x, w_q, w_k, w_v, w_o = projections(t, d, n_head, n_kv_head, dtype)
     ours = attend(x, w_q, w_k, w_v, w_o, n_head, n_kv_head, causal)
-    q = torch_heads(x, w_q, n_head, t)
-    k, v = torch_heads(x, w_k, n_kv_head, t), torch_heads(x, w_v, n_kv_head, t)
+    q = torch_heads(torch, x, w_q, n_head, t)
+    k, v = torch_heads(torch, x, w_k, n_kv_head, t), torch_heads(torch, x, w_v, n_kv_head, t)
     group = n_head // n_kv_head
     expected = {}
     expected["enable_gqa"] = F.scaled_dot_product_attention(
@@ -61,7 +59,7 @@ def test_attention_matches_torch(t, d, n_head, n_kv_head, causal, dtype, toleran
         assert np.all(np.triu(ours["weights"], 1) == 0)
 
 
-def test_standard_multi_head_matches_torchs_module():
+def test_standard_multi_head_matches_torchs_module(torch):
     t, d, n_head = 5, 12, 3
     x, w_q, w_k, w_v, w_o = projections(t, d, n_head, n_head, np.float64)
     module = torch.nn.MultiheadAttention(

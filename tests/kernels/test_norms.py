@@ -9,14 +9,12 @@ from pyodide_kernels.norms import layer_norm, normalize, rms_norm
 
 from ._compare import DTYPES, SHAPES, close, random
 
-torch = pytest.importorskip("torch", reason="PyTorch comparisons need the reference extra")
-F = torch.nn.functional
-
 
 @pytest.mark.parametrize(("dtype", "tolerance"), DTYPES)
 @pytest.mark.parametrize("shape", SHAPES)
 @pytest.mark.parametrize("eps", [1e-5, 1e-2])
-def test_norms_match_torch(shape, dtype, tolerance, eps):
+def test_norms_match_torch(torch, shape, dtype, tolerance, eps):
+    F = torch.nn.functional
     x, gamma, beta = (
         random(shape, 0, dtype),
         random(shape[-1:], 1, dtype),

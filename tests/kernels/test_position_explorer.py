@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +19,7 @@ from pyodide_kernels.position_explorer import (
 from pyodide_kernels.positional import rope_rotation, sinusoidal_table
 
 
-def torch_first_layer(ids: list[int], with_positions: bool) -> np.ndarray:
+def torch_first_layer(torch, ids: list[int], with_positions: bool) -> np.ndarray:  # noqa: ANN001
     """Layer 0's unmasked attention, written with torch's own layer_norm, linear and sdpa."""
     w = {k: torch.from_numpy(v).double() for k, v in np.load("traces/model.npz").items()}
     x = w["wte.weight"][ids] + (w["wpe.weight"][: len(ids)] if with_positions else 0)
@@ -34,10 +33,10 @@ def torch_first_layer(ids: list[int], with_positions: bool) -> np.ndarray:
 
 
 @pytest.mark.parametrize("with_positions", [False, True])
-def test_the_first_layer_matches_pytorch(with_positions):
+def test_the_first_layer_matches_pytorch(torch, with_positions):
     ids = load().encode(" the king loves the queen")
     ours = first_layer_attention(load(), ids, with_positions)
-    np.testing.assert_allclose(ours, torch_first_layer(ids, with_positions), atol=1e-10)
+    np.testing.assert_allclose(ours, torch_first_layer(torch, ids, with_positions), atol=1e-10)
 
 
 WORDS = ["the", "king", "loves", "queen", "Romeo", "night", "!"]

@@ -56,8 +56,7 @@ def test_a_fresh_quiz_is_deterministic_in_its_seed_and_bounded():
         softmax_quiz(seed=1, size=7)
 
 
-def test_against_torch_in_float64_and_float32():
-    torch = pytest.importorskip("torch", reason="PyTorch comparisons need the reference extra")
+def test_against_torch_in_float64_and_float32(torch):
     rng = np.random.default_rng(0)
     for dtype, tolerance in ((np.float64, 1e-6), (np.float32, 1e-4)):
         x = (rng.normal(size=(7, 33)) * 10).astype(dtype)

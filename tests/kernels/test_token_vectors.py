@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
 
 from pyodide_kernels.gpt import load
 from pyodide_kernels.token_vectors import gpt_embedding_explorer, gpt_embedding_neighbours
 
 
-def torch_neighbours(tid: int, n: int) -> tuple[list[int], list[float]]:
+def torch_neighbours(torch, tid: int, n: int) -> tuple[list[int], list[float]]:  # noqa: ANN001
     table = torch.from_numpy(np.load("traces/model.npz")["wte.weight"]).double()
     cosine = torch.nn.functional.cosine_similarity(table, table[tid][None], dim=1)
     cosine[tid] = -2  # not its own neighbour
@@ -20,10 +19,10 @@ def torch_neighbours(tid: int, n: int) -> tuple[list[int], list[float]]:
 
 
 @pytest.mark.parametrize("word", [" king", " love", " the", ","])
-def test_neighbours_match_pytorch_and_leave_out_the_token_itself(word):
+def test_neighbours_match_pytorch_and_leave_out_the_token_itself(torch, word):
     result = gpt_embedding_neighbours(word, 8)
     tid = load().encode(word)[0]
-    ids, cosines = torch_neighbours(tid, 8)
+    ids, cosines = torch_neighbours(torch, tid, 8)
     assert [row["id"] for row in result["neighbours"]] == ids
     assert [row["cosine"] for row in result["neighbours"]] == pytest.approx(cosines, abs=1e-6)
     assert tid not in [row["id"] for row in result["neighbours"]]

@@ -26,8 +26,7 @@ def model():
 
 
 @pytest.fixture(scope="module")
-def torch_model():
-    torch = pytest.importorskip("torch", reason="PyTorch (the 'reference' extra) is not installed")
+def torch_model(torch):
     from reference.traces import load_model
 
     return torch, load_model(TRACES, "cpu")[0]

@@ -92,7 +92,7 @@ def test_base_url_prefixes_every_link_and_asset(site_tree):
 def test_every_page_carries_the_content_security_policy(site_tree):
     root = site_tree({"content/01-a.md": chapter("Text.")})
     run(root)
-    for page in ("a.html", "index.html", "embed/attention-by-hand.html"):
+    for page in ("a.html", "index.html", "embed/softmax-quiz.html"):
         html = (root / "site" / page).read_text()
         assert "script-src 'self' 'wasm-unsafe-eval'" in html
         assert "'unsafe-eval'" not in html.replace("'wasm-unsafe-eval'", "")

@@ -12,6 +12,7 @@ import pytest
 from sitebuild.build import BuildConfig, build
 from sitebuild.errors import BuildError
 from sitebuild.vendor import library_file
+from tests.conftest import registry_text
 
 CHAPTER = "---\ntitle: A\norder: 1\nsummary: S.\n---\n::: widget charted\n:::\n"
 ENTRY = """
@@ -26,7 +27,7 @@ logits = [1.0, 2.0]
 
 
 def registry_with(repo, vendor: str) -> str:
-    return (repo / "widgets.toml").read_text() + ENTRY.format(vendor=vendor)
+    return registry_text() + ENTRY.format(vendor=vendor)
 
 
 def run(root):
