@@ -4,7 +4,10 @@ draws, and beam search, each returning the tokens it keeps and their renormalise
 The order follows nanoGPT's ``generate``: temperature -> top-k -> top-p -> softmax -> draw.
 Conventions: T = 0 means greedy (all probability on the largest logit; ties go to the lowest
 index). Top-p keeps the smallest prefix of the sorted tokens whose cumulative probability
-reaches p, *including* the token that crosses p (seed 002's rule); p = 0 keeps the top token.
+reaches p, *including* the token that crosses p (seed 002's rule); p = 0 keeps the top token and
+p = 1 truncates nothing: every token with a non-zero probability stays, as in Hugging Face's
+``TopPLogitsWarper`` and vLLM (a float cumulative sum reaches 1.0 before a tail of tiny
+probabilities, so "reaches p" alone would drop them).
 
 References: Holtzman et al., "The Curious Case of Neural Text Degeneration" (2020) for top-p;
 Fan et al. (2018) for top-k. Leaves out: repetition penalties, min-p, typical sampling.
@@ -57,9 +60,13 @@ def top_k_keep(probs: np.ndarray, k: int) -> np.ndarray:
 
 def top_p_keep(probs: np.ndarray, p: float) -> np.ndarray:
     """Indices of the nucleus: sorted tokens up to and including the one where the cumulative
-    probability reaches p. Example (seed 002): probs [.58, .21, .13, .08], p = 0.7 -> [0, 1]
+    probability reaches p; p = 1 keeps every token with a non-zero probability.
+
+    Example (seed 002): ``top_p_keep(np.array([.58, .21, .13, .08]), 0.7)`` -> [0, 1]
     """
     order = np.argsort(-probs, kind="stable")
+    if p >= 1:
+        return order[probs[order] > 0]  # no truncation
     cumulative = np.cumsum(probs[order])
     # subtle: a tiny tolerance so p = 1.0 does not miss the last token to rounding (0.9999…)
     count = int(np.searchsorted(cumulative, p - 1e-12, side="left")) + 1
@@ -114,7 +121,7 @@ def sampling_distribution(
 ) -> dict[str, Any]:
     """The distribution a sampler draws from, with the kept set and the probabilities before
     truncation. Example: ``sampling_distribution([2, 1, .5, 0], top_k=2)["probs"]`` ->
-    [0.734, 0.266, 0.0, 0.0]
+    [0.731, 0.269, 0.0, 0.0]
     """
     x = as_vector(logits, "logits")
     t, k, p = check_settings(temperature, top_k, top_p)

@@ -16,6 +16,7 @@ from pyodide_kernels.sampling import (
     sampling_distribution,
     top_p_keep,
 )
+from pyodide_kernels.softmax import softmax
 
 SEED_TABLE = {  # seed 002, rounded as the seed prints them
     "greedy (T = 0)": ([1.0, 0.0, 0.0, 0.0], ["on"]),
@@ -36,11 +37,14 @@ def test_seed_002_decoding_table():
         assert rows[name]["kept_tokens"] == kept, name
 
 
-def test_seed_002_intermediate_sums():
-    t05 = np.exp(np.array(SEED_LOGITS) / 0.5)
-    assert np.round(t05, 2).tolist() == [54.6, 7.39, 2.72, 1.0] and round(t05.sum(), 2) == 65.71
-    t2 = np.exp(np.array(SEED_LOGITS) / 2)
-    assert round(t2.sum(), 2) == 6.65
+def test_seed_002_intermediate_sums_are_the_softmax_kernels_steps():
+    # seed 002 divides the logits by T, then works e^(z/T) and their sum by hand
+    at_half = softmax((np.array(SEED_LOGITS) / 0.5).tolist())
+    assert np.round(at_half["exps"], 2).tolist() == [54.6, 7.39, 2.72, 1.0]
+    assert round(at_half["total"], 2) == 65.71
+    assert round(softmax((np.array(SEED_LOGITS) / 2).tolist())["total"], 2) == 6.65
+    rows = {row["name"]: row["probs"] for row in decoding_table()["rows"]}
+    np.testing.assert_allclose(rows["T = 0.5"], at_half["exps"] / at_half["total"], rtol=1e-12)
 
 
 logit_lists = st.lists(st.floats(-1e4, 1e4), min_size=1, max_size=40)
@@ -67,6 +71,28 @@ def test_top_p_edges():
     assert top_p_keep(probs, 0.0).tolist() == [0]
     assert top_p_keep(probs, 1.0).tolist() == [0, 1, 2]
     assert top_p_keep(probs, 0.5).tolist() == [0]  # reaching p exactly is enough
+
+
+def test_top_p_of_one_keeps_a_tail_too_small_for_the_cumulative_sum():
+    # worked by hand: softmax([0, -35, -40]) = [1 - 6.3e-16 - 4.2e-18, 6.3e-16, 4.2e-18]; in
+    # float64 the cumulative sum is already 1.0 after the first token, so "reaches p = 1"
+    # would stop there, yet both tail tokens can still be drawn
+    result = sampling_distribution([0.0, -35.0, -40.0], top_p=1.0)
+    assert result["kept"].tolist() == [0, 1, 2]
+    assert result["probs"][1] == pytest.approx(np.exp(-35.0), rel=1e-9)
+    assert result["probs"][2] == pytest.approx(np.exp(-40.0), rel=1e-9)
+    # p < 1 is unchanged: 1 - 1e-9 is reached by the first token alone
+    assert sampling_distribution([0.0, -35.0, -40.0], top_p=1 - 1e-9)["kept"].tolist() == [0]
+    # a token with probability 0 (underflowed) is still not kept
+    assert sampling_distribution([0.0, -800.0], top_p=1.0)["kept"].tolist() == [0]
+
+
+@given(logits=logit_lists, temperature=st.floats(1e-3, 50))
+def test_top_p_of_one_truncates_nothing(logits, temperature):
+    plain = sampling_distribution(logits, temperature)
+    nucleus = sampling_distribution(logits, temperature, top_p=1.0)
+    np.testing.assert_array_equal(nucleus["probs"], plain["probs"])
+    assert sorted(nucleus["kept"].tolist()) == np.flatnonzero(plain["before"] > 0).tolist()
 
 
 def test_draws_repeat_with_the_seed_and_follow_the_distribution():
