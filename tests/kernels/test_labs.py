@@ -11,7 +11,9 @@ import numpy as np
 import pytest
 
 from pyodide_kernels.dispatch import call
+from pyodide_kernels.gpt import check_hooks, forward, load, token_losses
 from pyodide_kernels.labs import LABS, lab_run
+from pyodide_kernels.labs.induction import repeated_tokens
 
 IDENTITY = [
     ("head-scale", {"scale": 1.0}),
@@ -31,21 +33,67 @@ def test_zero_strength_changes_nothing(lab, params):
     assert result["effect"]["tweak"] == result["effect"]["base"]
 
 
-@pytest.mark.parametrize(
-    ("lab", "params"),
-    [
-        ("head-scale", {"scale": 3.0}),
-        ("head-ablation", {}),
-        ("nudge-neuron", {"add": 20.0}),
-        ("zero-embeddings", {"fraction": 0.5}),
-        ("residual-noise", {"scale": 4.0}),
-        ("boost-positions", {"scale": 5.0}),
-        ("style-bias", {"bias": 5.0}),
-    ],
-)
-def test_a_real_tweak_changes_the_measured_effect(lab, params):
-    result = lab_run(lab, params=params)
-    assert result["effect"]["tweak"] != result["effect"]["base"]
+#: Each tweak's effect, with its direction and a size it must at least reach (base -> tweak).
+DIRECTIONS = [
+    # tripling a head's output pushes the stream off what later layers expect: the loss rises
+    ("head-scale", {"scale": 3.0}, "up", 0.1),
+    # the layer-0 head the ablation grid finds most needed: without it the loss jumps
+    ("head-ablation", {"layer": 0, "head": 2}, "up", 0.5),
+    # a neuron pushed hard raises the probability of the token its output row points at
+    ("nudge-neuron", {"add": 20.0}, "up", 0.005),
+    ("nudge-neuron", {"add": -20.0}, "down", 0.0002),
+    # half of every embedding gone: the text falls apart
+    ("zero-embeddings", {"fraction": 0.5}, "up", 1.0),
+    ("residual-noise", {"scale": 4.0}, "up", 1.0),
+    # positions five times louder drown the tokens' own vectors
+    ("boost-positions", {"scale": 5.0}, "up", 1.0),
+    # a bias on the comma's logit: more commas, or none at all
+    ("style-bias", {"bias": 5.0}, "up", 0.3),
+    ("style-bias", {"bias": -5.0}, "down", 0.02),
+]
+
+
+@pytest.mark.parametrize(("lab", "params", "direction", "size"), DIRECTIONS)
+def test_a_real_tweak_moves_the_effect_its_way_by_at_least_its_size(lab, params, direction, size):
+    effect = lab_run(lab, params=params)["effect"]
+    change = effect["tweak"] - effect["base"]
+    assert (change if direction == "up" else -change) >= size, effect
+
+
+def test_the_ablation_grid_is_each_heads_own_ablation():
+    grid = np.asarray(lab_run("head-ablation")["figure"]["values"])
+    for layer, head in [(0, 2), (2, 0), (3, 1)]:
+        alone = lab_run("head-ablation", params={"layer": layer, "head": head})["effect"]
+        assert grid[layer, head] == pytest.approx(alone["tweak"] - alone["base"], abs=1e-9)
+
+
+def test_ablating_the_induction_head_breaks_the_copy_of_a_repeated_sequence():
+    model, length = load(), 24
+    ids = repeated_tokens(model.vocab_size, length, seed=1)
+    head = induction_head(model)
+    second_copy = slice(length, None)
+
+    def loss(hooks):
+        return token_losses(forward(model, ids, None, hooks)[0], ids)[second_copy].mean()
+
+    ablated = loss(check_hooks({"head": {"layer": head[0], "head": head[1], "scale": 0}}, model))
+    assert ablated - loss(None) >= 5  # nats: without that head the model cannot copy
+
+
+def induction_head(model) -> tuple[int, int]:  # noqa: ANN001
+    """The head the induction lab scores highest (found from the weights, not typed)."""
+    best = lab_run("induction")["best_head"]
+    return best["layer"], best["head"]
+
+
+def test_noise_hurts_more_as_it_grows_after_every_block():
+    grid = np.asarray(lab_run("residual-noise")["figure"]["values"])  # (layers, scales)
+    assert np.all(np.diff(grid, axis=1) > 0)
+
+
+def test_zeroing_more_of_the_embeddings_costs_more():
+    curve = lab_run("zero-embeddings")["figure"]["y"]
+    assert np.all(np.diff(curve) > 0)
 
 
 def test_patching_with_the_clean_run_itself_restores_the_clean_answer_everywhere():
@@ -53,8 +101,21 @@ def test_patching_with_the_clean_run_itself_restores_the_clean_answer_everywhere
     result = lab_run("patching", params={"clean": clean, "corrupted": clean})
     grid = np.asarray(result["figure"]["values"])
     np.testing.assert_allclose(grid, result["effect"]["base"], rtol=1e-6)
-    default = lab_run("patching")
-    assert default["effect"]["base"] > 0.5 > 0.01 > default["effect"]["tweak"]
+
+
+def test_patching_finds_the_changed_name_and_nothing_before_it():
+    result = lab_run("patching")
+    effect, grid = result["effect"], np.asarray(result["figure"]["values"])  # (L+1, T)
+    assert effect["base"] > 0.5  # the clean run names HORATIO's "H"
+    assert effect["tweak"] < 0.01  # the corrupted run, naming OPHELIA, does not
+    clean, corrupted = (load().encode(LABS["patching"].params[k]) for k in ("clean", "corrupted"))
+    first = next(i for i, (a, b) in enumerate(zip(clean, corrupted, strict=True)) if a != b)
+    # before the changed name both runs are the same, so patching there changes nothing
+    np.testing.assert_allclose(grid[:, :first], effect["tweak"], rtol=1e-4)
+    # the clean name's vector, patched in before any block, brings most of the answer back
+    assert grid[0, first] > 0.8 * effect["base"]
+    # after the last block only the last position reaches the logits: it brings all of it back
+    assert grid[-1, -1] == pytest.approx(effect["base"], rel=1e-4)
 
 
 def test_the_induction_head_copies_the_second_time():
