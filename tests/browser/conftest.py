@@ -7,6 +7,10 @@ missing (``make test`` installs it).
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,6 +42,33 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     """pytest-playwright launches Debian's Chromium (Playwright cannot download its own here)."""
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": LAUNCH_ARGS}
+
+
+@pytest.fixture(scope="session")
+def warm_context(browser, browser_context_args):  # noqa: ANN001, ANN201
+    """One browser profile for the session, as a reader's later visits: the first page boots
+    Python from the compiled files and caches the memory snapshot, later pages restore it (about
+    1 s instead of 4). Tests of a first visit take ``fresh_page`` instead."""
+    context = browser.new_context(**browser_context_args)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(warm_context):  # noqa: ANN001, ANN201
+    """A new tab in the warm profile; what the test stored in localStorage goes with it."""
+    tab = warm_context.new_page()
+    yield tab
+    if tab.url.startswith("http"):
+        tab.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+    tab.close()
+
+
+@pytest.fixture
+def fresh_page(context):  # noqa: ANN001, ANN201
+    """A tab in a new, empty profile (pytest-playwright's own context): a first visit, with
+    nothing cached, no snapshot in Cache Storage."""
+    return context.new_page()
 
 
 @pytest.fixture(scope="session")
@@ -81,10 +112,38 @@ def wait_for_python(page, timeout_ms: int = 60_000) -> None:  # noqa: ANN001
     )
 
 
-#: float64 kernels agree to rounding; the model runs in float32, where WebAssembly's NumPy sums
-#: in another order than CPython's, so its numbers agree to float32 precision (tokens exactly).
+#: How close the browser's numbers must be to CPython's. The last bits of ``exp``, ``log`` and of
+#: a sum's order differ between CPUs (NumPy picks SIMD paths at run time) and between CPython and
+#: WebAssembly, so floats are compared with a tolerance: float64 maths to a relative 1e-9; the
+#: model runs in float32, so its numbers agree to float32 precision. Integers, strings, shapes
+#: and tokens must agree exactly.
 FLOAT64 = {"rel": 1e-9, "abs": 1e-12}
 FLOAT32 = {"rel": 1e-4, "abs": 1e-5}
+
+
+def simd_targets_above_baseline() -> list[str]:
+    """The CPU features NumPy dispatches to on this machine beyond its compiled-in baseline
+    (AVX2's X86_V3, the AVX-512 family …). Example: ['X86_V3'] on an AVX2 machine."""
+    from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+
+    return [name for name in __cpu_dispatch__ if __cpu_features__.get(name)]
+
+
+def cpython_results(calls: list[tuple[str, dict]], disabled_features: list[str]) -> list:
+    """Each ``(kernel, args)`` computed by CPython in a child process whose NumPy may not use
+    ``disabled_features`` (``NPY_DISABLE_CPU_FEATURES``), so it takes other SIMD paths."""
+    script = (
+        "import json, sys\n"
+        "from pyodide_kernels.dispatch import call\n"
+        "print(json.dumps([call(k, a) for k, a in json.load(sys.stdin)]))\n"
+    )
+    already = os.environ.get("NPY_DISABLE_CPU_FEATURES", "").split()
+    env = {**os.environ, "NPY_DISABLE_CPU_FEATURES": " ".join(already + disabled_features)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], input=json.dumps(calls), capture_output=True, text=True,
+        env=env, check=True, timeout=600,
+    )  # fmt: skip
+    return json.loads(done.stdout)
 
 
 def numbers_close(a, b, tolerance=FLOAT64) -> bool:  # noqa: B006 (read-only default)

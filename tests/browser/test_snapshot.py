@@ -12,9 +12,17 @@ import hashlib
 import json
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import BrowserContext, Page
 
 from .conftest import boot_from_snapshot_at_once, boot_report, wait_for_python
+
+
+@pytest.fixture
+def page(fresh_page: Page) -> Page:
+    """Every test here starts from a first visit: nothing cached by another test's boot."""
+    return fresh_page
+
 
 CHECK = "() => window.hlw.client.call('runtime_check', {})"
 
