@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,8 @@ def make_environment(templates_dir: Path, cache_dir: Path | None = None) -> Envi
         keep_trailing_newline=True,
     )
     env.filters["fixed"] = fixed
+    env.filters["sci"] = sci
+    env.filters["js_number"] = js_number
     env.filters["pick"] = pick
     env.filters["script_json"] = script_json
     env.filters["visible"] = visible
@@ -57,17 +60,60 @@ def make_environment(templates_dir: Path, cache_dir: Path | None = None) -> Envi
     return env
 
 
+def as_javascript_rounds(value: float, spec: str) -> str:
+    """``format(value, spec)`` rounded as JavaScript's toFixed and toExponential round: the exact
+    binary value, a tie going away from zero (Python's own format goes to the even digit, so
+    0.125 would show as 0.12 at build time and 0.13 once a script rewrote it).
+
+    Example: ``as_javascript_rounds(0.125, ".2f")`` -> '0.13'
+    """
+    with localcontext() as context:
+        context.rounding = ROUND_HALF_UP
+        return format(Decimal(value), spec)
+
+
 def fixed(value: Any, digits: int = 2) -> str:
-    """A number as shown on the page: fixed decimals, minus sign, infinities spelled out.
+    """A number as shown on the page: fixed decimals, minus sign, infinities spelled out (the
+    page's script writes the same: ``formatValue(x, "fixed:2")``).
 
     Example: ``fixed(-0.5)`` -> '−0.50'; ``fixed("-Infinity")`` -> '−∞'
     """
     if value in ("Infinity", "-Infinity", "NaN"):
         return {"Infinity": "∞", "-Infinity": "−∞", "NaN": "NaN"}[value]
-    text = f"{float(value):.{digits}f}"
+    text = as_javascript_rounds(float(value), f".{digits}f")
     if float(text) == 0:
         text = text.lstrip("-")
     return text.replace("-", "−")
+
+
+def sci(value: Any, digits: int = 1) -> str:
+    """A number in scientific notation as JavaScript's ``toExponential`` writes it (the page's
+    script rewrites it the same way: ``formatValue(x, "sci:1")``).
+
+    Example: ``sci(4.4e-16)`` -> '4.4e-16'; ``sci(5e-7, 0)`` -> '5e-7'
+    """
+    number = float(value)
+    if number == 0:
+        return f"{0:.{digits}f}e+0"
+    return as_javascript_rounds(number, f".{digits}e")
+
+
+def js_number(value: Any) -> str:
+    """A number as JavaScript's ``String(number)`` writes it, so a setting echoed at build time
+    reads the same once the page's script echoes it (Python writes 1.0 and 7e+10, JavaScript 1
+    and 70000000000).
+
+    Example: ``js_number(1.0)`` -> '1'; ``js_number(0.7)`` -> '0.7'; ``js_number(70e9)`` ->
+    '70000000000'
+    """
+    number = float(value)
+    if number == 0:
+        return "0"
+    if 1e-6 <= abs(number) < 1e21:  # both write the shortest round-trip digits, without exponent
+        text = format(Decimal(repr(number)), "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    digits = repr(number).split("e")[0].lstrip("-").replace(".", "").rstrip("0") or "0"
+    return sci(number, max(len(digits) - 1, 0))
 
 
 def visible(text: str) -> str:

@@ -18,9 +18,10 @@ export function pick(state, path) {
 }
 
 /**
- * Format a value as the build's `fixed` filter does: fixed decimals, − sign, ∞ spelled out.
+ * Format a value as the build's filters do: `fixed` (fixed decimals, − sign, ∞ spelled out) or
+ * `sci` (scientific notation: formatValue(4.4e-16, "sci:1") → "4.4e-16").
  * @param {any} value
- * @param {string} format "fixed:N" (default fixed:2) or "text"
+ * @param {string} format "fixed:N" (default fixed:2), "sci:N" or "text"
  */
 export function formatValue(value, format = "fixed:2") {
   if (format === "text") return String(value);
@@ -28,6 +29,7 @@ export function formatValue(value, format = "fixed:2") {
   if (value === "-Infinity") return "−∞";
   if (value === "NaN") return "NaN";
   const digits = Number((format.split(":")[1]) ?? 2);
+  if (format.startsWith("sci")) return kernelNumber(value).toExponential(digits);
   let text = kernelNumber(value).toFixed(digits);
   if (Number(text) === 0) text = text.replace("-", "");
   return text.replace("-", "−");

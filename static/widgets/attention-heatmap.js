@@ -41,7 +41,7 @@ function drawMap(table, state, palette) {
 /** Where the numbers came from, in words. */
 function provenance(state) {
   if (state.source === "trace") {
-    return `Recorded by PyTorch ${state.trace.torch} on ${state.trace.device} (${state.trace.dtype}); the NumPy model in this site gives the same weights to within ${Number(state.numpy_vs_torch).toExponential(0)}.`;
+    return `Recorded by PyTorch ${state.trace.torch} on ${state.trace.device} (${state.trace.dtype}); the NumPy model in this site gives the same weights to within ${formatValue(state.numpy_vs_torch, "sci:0")}.`;
   }
   if (state.source === "toy") return "The seed's three tokens with dₖ = 4, as in the hand calculation above.";
   return "Computed just now by the NumPy model in your browser.";

@@ -25,7 +25,7 @@ function drawOrder(body, rows) {
     word.scope = "row";
     word.textContent = row.word;
     const cells = [String(row.first_position), String(row.second_position),
-      Number(row.without).toExponential(1), formatValue(row.with, "fixed:3")];
+      row.without ? formatValue(row.without, "sci:1") : "0", formatValue(row.with, "fixed:3")];
     tr.append(word, ...cells.map((text) => {
       const td = document.createElement("td");
       td.textContent = text;
