@@ -8,10 +8,12 @@ worker's start and to the first kernel result, cold (fresh profile) and on a rep
 profile, warm HTTP, code and Cache Storage), for the plain, byte-compiled and snapshot boots and
 for the site as built, side by side; the wait at a click 2 s after load on a first and a later
 visit; the tab's peak and settled memory on a first and a later visit; a soak of 1000 kernel
-calls on one page; and the model's tokens/s with KV cache in the browser worker and in CPython,
-greedy and sampled (medians of 5 generations).
+calls on one page; the model's tokens/s with KV cache in the browser worker and in CPython,
+greedy and sampled (medians of 5 generations); and Lighthouse (node_modules/.bin/lighthouse,
+its default mobile preset) on three chapters and the labs: performance, LCP, TBT, CLS and
+accessibility, with every request it saw checked to stay on this machine.
 
-Usage: python tools/bench.py [--runs 3] [--json bench-results/bench.json]
+Usage: python tools/bench.py [--runs 3] [--json bench-results/bench.json] [--lighthouse-only]
 """
 
 from __future__ import annotations
@@ -20,12 +22,15 @@ import argparse
 import functools
 import gzip
 import json
+import os
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -329,12 +334,119 @@ def soak(url: str, calls: int = 1000) -> dict[str, float]:
     }
 
 
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+#: The pages Lighthouse measures: a light chapter, the heaviest chapter, a chapter of quizzes,
+#: and the labs (the largest page).
+LIGHTHOUSE_PAGES = [
+    "the-pipeline.html",
+    "embeddings-and-position.html",
+    CHAPTER,
+    "labs.html",
+]
+
+
+def lighthouse_command(url: str) -> list[str]:
+    """The Lighthouse run for one page: mobile preset (its default), performance and
+    accessibility, JSON on stdout, headless Chromium with the flags that keep it offline, no
+    error reports sent anywhere."""
+    flags = " ".join(["--headless=new", *LAUNCH_ARGS])
+    return [
+        str(LIGHTHOUSE),
+        url,
+        "--only-categories=performance,accessibility",
+        "--output=json",
+        "--output-path=stdout",
+        "--quiet",
+        "--no-enable-error-reporting",
+        f"--chrome-flags={flags}",
+    ]
+
+
+def lighthouse_figures(report: dict) -> dict[str, float | str]:
+    """The table's figures from a Lighthouse JSON report: scores out of 100, times in ms.
+
+    Example: a report whose performance score is 0.93 and CLS 0.157 gives
+    ``{"performance": 93, ..., "cls": 0.157, ...}``
+    """
+    audits, categories = report["audits"], report["categories"]
+    return {
+        "performance": round(100 * categories["performance"]["score"]),
+        "lcp_ms": audits["largest-contentful-paint"]["numericValue"],
+        "tbt_ms": audits["total-blocking-time"]["numericValue"],
+        "cls": audits["cumulative-layout-shift"]["numericValue"],
+        "accessibility": round(100 * categories["accessibility"]["score"]),
+        "version": report["lighthouseVersion"],
+    }
+
+
+def foreign_requests(report: dict, host: str = "127.0.0.1") -> list[str]:
+    """Requests in a Lighthouse report that went to another host than ``host``.
+
+    Example: a report whose network-requests list ``http://127.0.0.1:8123/a.js`` and
+    ``https://cdn.example/x.js`` gives ``["https://cdn.example/x.js"]``
+    """
+    items = report["audits"]["network-requests"].get("details", {}).get("items", [])
+    urls = [item["url"] for item in items]
+    return [u for u in urls if u.startswith("http") and urllib.parse.urlsplit(u).hostname != host]
+
+
+def lighthouse_runs(url: str, pages: list[str] = LIGHTHOUSE_PAGES) -> dict[str, dict]:
+    """Lighthouse on each page under ``url`` (served on 127.0.0.1); stops if a page asked any
+    other host for anything."""
+    if not LIGHTHOUSE.exists():
+        raise SystemExit(f"{LIGHTHOUSE} is missing: run `npm install` first")
+    env = {**os.environ, "CHROME_PATH": CHROMIUM}
+    rows = {}
+    for page in pages:
+        done = subprocess.run(
+            lighthouse_command(url + page), capture_output=True, text=True, env=env, timeout=600
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"lighthouse failed on {page}: {done.stderr.strip()[-2000:]}")
+        report = json.loads(done.stdout)
+        if report.get("runtimeError"):
+            raise SystemExit(f"lighthouse could not measure {page}: {report['runtimeError']}")
+        foreign = foreign_requests(report)
+        if foreign:
+            raise SystemExit(f"{page} asked other hosts: {', '.join(foreign)}")
+        rows[page] = lighthouse_figures(report)
+    return rows
+
+
+def print_lighthouse(rows: dict[str, dict]) -> None:
+    """One line per page: performance, LCP, TBT, CLS, accessibility."""
+    version = next(iter(rows.values()))["version"]
+    print(f"lighthouse {version} (mobile preset, simulated throttling)")
+    print(f"  {'page':<30} {'perf':>4} {'LCP':>8} {'TBT':>7} {'CLS':>6} {'a11y':>4}")
+    for page, row in rows.items():
+        print(
+            f"  {page:<30} {row['performance']:>4} {row['lcp_ms'] / 1000:>6.2f} s "
+            f"{row['tbt_ms']:>4.0f} ms {row['cls']:>6.3f} {row['accessibility']:>4}"
+        )
+
+
+def lighthouse_only(out: Path, json_path: Path) -> int:
+    """``--lighthouse-only``: build the site, serve it, run Lighthouse, print the table."""
+    build(BuildConfig(root=ROOT, out_dir=out))
+    with serve_site(out, "/") as url:
+        rows = lighthouse_runs(url)
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps({"lighthouse": rows}, indent=2))
+    print_lighthouse(rows)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--json", type=Path, default=ROOT / "bench-results" / "bench.json")
+    parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--lighthouse-only", action="store_true", help="only the Lighthouse table")
     options = parser.parse_args(argv)
     out = ROOT / ".cache" / "bench-site"
+    results = ROOT / "bench-results"
+    if options.lighthouse_only:
+        return lighthouse_only(out, options.json or results / "lighthouse.json")
+    options.json = options.json or results / "bench.json"
     figures: dict[str, object] = time_builds(out)
     figures.update(page_bytes(out))
     with serve_site(out, "/") as url:
@@ -342,6 +454,7 @@ def main(argv: list[str] | None = None) -> int:
         figures["memory"] = memory_visits(url + CHAPTER)
         figures["soak"] = soak(url + CHAPTER)
         figures["model"] = model_speed(url + "the-pipeline.html")
+        figures["lighthouse"] = lighthouse_runs(url)
     options.json.parent.mkdir(parents=True, exist_ok=True)
     options.json.write_text(json.dumps(figures, indent=2))
     print(f"full build        {figures['full_build_s']:.2f} s")
@@ -382,6 +495,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{speed['cpython_tokens_per_s_sampled']:.0f}; tab memory (PSS) after generating "
         f"{speed['tab_pss_after_generation_mb']:.0f} MB"
     )
+    print_lighthouse(figures["lighthouse"])  # type: ignore[arg-type]
     row = figures["soak"]
     print(
         f"soak   {row['calls']} kernel calls: tab memory (PSS) {row['pss_before_mb']:.0f} -> "

@@ -59,8 +59,19 @@ function showStatus({ state, text }) {
   if (badge && widgets.length) {
     badge.hidden = false;
     badge.dataset.state = state;
-    badge.textContent = { idle: "Python: not started", starting: "Python: starting…", ready: "Python: live", failed: "Python: unavailable" }[state];
+    badge.textContent = badgeLabel(badge, state);
   }
+}
+
+/**
+ * The badge's label for a runtime state, from the template's data-label-* attributes (the
+ * stylesheet reserves the widest of them, so a new label never moves the header).
+ * @param {HTMLElement} badge the [data-runtime-badge] element
+ * @param {string} state idle, starting, ready or failed
+ * @returns {string} e.g. "Python: live" for "ready"
+ */
+function badgeLabel(badge, state) {
+  return badge.dataset[`label${state[0].toUpperCase()}${state.slice(1)}`] ?? `Python: ${state}`;
 }
 
 /** The object a widget module's mount() receives. */

@@ -23,7 +23,7 @@ export async function mount(context) {
       traces: [bars("tflops_16bit", "", "#3b528b"), measured, bars("memory_gb", "2", "#21918c"), bars("bandwidth_tbs", "3", "#5ec962")],
       layout: {
         grid: { rows: 1, columns: 3, pattern: "independent" },
-        height: 320, margin: { l: 48, r: 8, t: 16, b: 72 },
+        margin: { l: 48, r: 8, t: 16, b: 72 },
         yaxis: axis("dense 16-bit TFLOPS"), yaxis2: axis("memory, GB"), yaxis3: axis("bandwidth, TB/s"),
         legend: { orientation: "h", y: -0.3 },
       },

@@ -19,7 +19,6 @@ export async function mount(context) {
     ],
     layout: {
       margin: { l: 56, r: 12, t: 12, b: 48 },
-      height: 320,
       xaxis: { title: { text: "tokens seen" }, gridcolor: grid },
       yaxis: { title: { text: "loss (nats per token)" }, gridcolor: grid, rangemode: "tozero" },
       legend: { orientation: "h", y: -0.25 },
