@@ -59,7 +59,7 @@ chromium:                       ## Debian's Chromium for the browser tests, when
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 test: install-test chromium node  ## every test: kernels, build, model, browser
-	$(PY) -m pytest -q --durations=10
+	$(PY) -m pytest -q -n 2 --durations=10
 
 test-fast: install-dev          ## everything but the browser tests, without PyTorch
 	$(PY) -m pytest -q -m "not browser"

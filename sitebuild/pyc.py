@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -63,7 +64,7 @@ def compile_archives(archives: list[Path], core_dir: Path, cache_dir: Path) -> d
     jobs: list[dict[str, Any]] = [
         {
             "input": str(path),
-            "output": str(out),
+            "output": f"{out}.{os.getpid()}.partial",  # renamed once whole (see below)
             "prefix": STDLIB_PREFIX if path.name == "python_stdlib.zip" else SITE_PREFIX,
             "drop": DROP,
         }
@@ -81,4 +82,8 @@ def compile_archives(archives: list[Path], core_dir: Path, cache_dir: Path) -> d
             for job in jobs:
                 Path(job["output"]).unlink(missing_ok=True)
             raise BuildError(COMPILER, 0, f"byte-compiling failed: {done.stderr.strip()[-800:]}")
+        for out in outputs.values():  # a build beside this one never reads half an archive
+            partial = Path(f"{out}.{os.getpid()}.partial")
+            if partial.is_file():
+                os.replace(partial, out)
     return outputs

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,4 +71,8 @@ class StateCache:
         for old in self.path.parent.glob("*.json"):
             if old != self.path:
                 old.unlink()
-        self.path.write_text(json.dumps(self.results), encoding="utf-8")
+        # subtle: written whole, then renamed, so a build running beside this one (make serve and
+        # the tests, two test workers) never reads half a file
+        partial = self.path.with_suffix(f".{os.getpid()}.partial")
+        partial.write_text(json.dumps(self.results), encoding="utf-8")
+        os.replace(partial, self.path)

