@@ -76,6 +76,7 @@ function badgeLabel(badge, state) {
 
 /** The object a widget module's mount() receives. */
 function makeContext(root, entry, saved) {
+  let requests = 0; // compute() calls so far: only the latest one's result is shown
   const context = {
     root,
     widget: entry,
@@ -103,25 +104,31 @@ function makeContext(root, entry, saved) {
      * Run the widget's kernel with changed arguments and show the result.
      * Keeps the current state, and says why, when Python is unavailable or refuses the input.
      */
-    async compute(changes = {}) {
+    async compute(changes = {}, { fromLink = false } = {}) {
       const args = { ...context.args, ...changes };
+      const ticket = ++requests;
       root.setAttribute("aria-busy", "true");
       try {
         const state = await client.call(entry.kernel, args, entry.data);
+        if (ticket !== requests) return state; // a newer request is under way: its result shows
         context.args = args;
         context.state = state;
         applyState(root, state);
         paintHeat(root, state, config.palette);
         context.onState?.(state);
-        context.onArgs?.(args);
+        // subtle: only values from a link are echoed into the controls; the reader's own
+        // request came from them, and may have been typed over while it ran
+        if (fromLink) context.onArgs?.(args);
         writeWidgetArgs(root.id, args, saved.args);
         root.dataset.live = "true";
         return state;
       } catch (error) {
-        context.say(error.kind === "ValueError" ? `That input was refused: ${error.message}` : `${error.message}`, "error");
+        if (ticket === requests) {
+          context.say(error.kind === "ValueError" ? `That input was refused: ${error.message}` : `${error.message}`, "error");
+        }
         throw error;
       } finally {
-        root.removeAttribute("aria-busy");
+        if (ticket === requests) root.removeAttribute("aria-busy");
       }
     },
   };
@@ -164,7 +171,7 @@ async function mountWidget(root) {
   const wanted = readWidgetArgs(root.id);
   if (wanted) {
     context.say("Restoring the state from the link…");
-    context.compute(wanted).then(() => context.say("Restored the state from the link."), () => {});
+    context.compute(wanted, { fromLink: true }).then(() => context.say("Restored the state from the link."), () => {});
   }
 }
 

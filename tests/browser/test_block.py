@@ -132,3 +132,18 @@ def test_the_router_reroutes_with_top_k(chapter: Page):
 def test_the_embed_pages_work(page: Page, site_url, name):
     page.goto(f"{site_url}embed/{name}.html")
     expect(page.locator(f"figure[data-widget={name}]")).to_have_attribute("data-mounted", "true")
+
+
+def test_a_result_does_not_overwrite_what_the_reader_typed_meanwhile(chapter: Page):
+    """A result used to echo its arguments into the controls: text typed while an earlier
+    request ran was put back to the old prompt, and the next click showed the old map."""
+    wait_for_python(chapter)
+    widget = chapter.locator(HEATMAP)
+    widget.locator("[data-source][value=model]").check()  # starts a request with the old prompt
+    widget.locator("[data-prompt]").fill("Now is the winter")  # typed while it runs
+    expect(widget).to_have_attribute("data-live", "true", timeout=30_000)
+    expect(widget).not_to_have_attribute("aria-busy", "true", timeout=30_000)
+    expect(widget.locator("[data-prompt]")).to_have_value("Now is the winter")
+    widget.locator("[data-action=show]").click()
+    tokens = call("attention_heatmap", {"prompt": "Now is the winter", "source": "model"})["tokens"]
+    expect(widget.locator("[data-map] tbody tr")).to_have_count(len(tokens), timeout=30_000)
