@@ -1,35 +1,32 @@
-"""Layout stability: no chapter and no embed page moves under the reader once it has painted.
+"""Layout stability: no page moves under the reader once it has painted, and none scrolls
+sideways.
 
 Each page is loaded at a phone's width (375 px) and a laptop's (1280 px) and watched until it is
 settled and a little after: a chapter until its Python is ready (the widgets' status lines and the
 header badge change then), an embed page until its widget is mounted (what an embed adds to a
 chapter's markup is its widget's own drawing, which happens then; the status line and its change
-at Python's start are the chapters' own, checked there), so 18 pages boot Python, not 84;
+at Python's start are the chapters' own, checked there), so 18 pages boot Python, not 90;
 its cumulative layout shift (CLS, the largest session window of ``layout-shift`` entries not
 caused by input, as Core Web Vitals count it) must stay at or below 0.1, the limit of "good".
-A failure names the elements that moved, where from and where to.
+A failure names the elements that moved, where from and where to. The same visit checks that
+the page is no wider than the screen.
 
-A few tabs share the work (each page boots Python in its own worker, so one page loads while
-another settles), and every page boots from the memory snapshot, the fastest boot.
+Every page and width is a test of its own (two workers share them), in the session's warm
+browser profile, where pages restore Python from the cached memory snapshot, the fastest boot.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import time
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
-from .conftest import boot_from_snapshot_at_once
+from sitebuild.chapters import gather_chapters
+from sitebuild.registry import load_registry
+from tests.conftest import REPO
 
 #: Core Web Vitals' upper bound for a "good" CLS.
 GOOD_CLS = 0.1
 WIDTHS = [375, 1280]
-#: Pages loading at once, each in its own tab (a boot keeps about one core busy for a second).
-TABS = max(2, min(4, os.cpu_count() or 2))
 #: How long to keep watching once Python is ready, in ms.
 SETTLE_MS = 500
 #: How long a page may take to have Python ready, in s.
@@ -106,75 +103,40 @@ def describe_shifts(entries: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def pages_to_measure(site: Path) -> list[str]:
-    """Every chapter (from the site's config) and every embed page, as paths under the base."""
-    config = json.loads((site / "site-config.json").read_text(encoding="utf-8"))
-    chapters = [chapter["url"] for chapter in config["chapters"]]
-    embeds = [f"embed/{path.name}" for path in sorted((site / "embed").glob("*.html"))]
-    return chapters + embeds
+def pages_to_measure() -> list[str]:
+    """Every page the build writes: chapters, home, search, 404 and every widget's embed page,
+    as paths under the site's base."""
+    chapters = [c.url for c in gather_chapters(REPO / "content", REPO)]
+    embeds = [f"embed/{name}.html" for name in sorted(load_registry(REPO / "widgets.toml"))]
+    return [*chapters, "index.html", "search.html", "404.html", *embeds]
 
 
-def open_tab(browser_context) -> Page:  # noqa: ANN001
-    """A tab that boots from the snapshot and records layout shifts from its first paint."""
-    page = browser_context.new_page()
-    boot_from_snapshot_at_once(page)
+def open_tab(warm_context, width: int) -> Page:  # noqa: ANN001
+    """A tab of the session's warm profile at ``width`` (pages restore Python from the cached
+    snapshot there), recording layout shifts from its first paint."""
+    page = warm_context.new_page()
+    page.set_viewport_size({"width": width, "height": 800})
     page.add_init_script(f"({RECORD_SHIFTS})()")
     return page
 
 
-def measure(tabs: list[Page], site_url: str, paths: list[str]) -> dict[str, tuple[float, list]]:
-    """CLS of each path, one page per tab at a time: a tab whose page settled ``SETTLE_MS`` ago
-    reports it and takes the next path, while the others go on loading theirs."""
-    waiting = list(reversed(paths))
-    loading: dict[int, tuple[str, float]] = {}  # tab -> (path, when it started loading)
-    settled_at: dict[int, float] = {}
-    results = {}
-    while waiting or loading:
-        for index, tab in enumerate(tabs):
-            now = time.monotonic()
-            if index not in loading and waiting:
-                loading[index] = (waiting.pop(), now)
-                tab.goto(site_url + loading[index][0], wait_until="commit")
-            elif index not in loading:
-                continue
-            elif index not in settled_at:
-                path, started = loading[index]
-                assert now - started < PAGE_TIMEOUT_S, f"{path}: no Python after {PAGE_TIMEOUT_S} s"
-                if tab.evaluate(settled_when(path)):
-                    settled_at[index] = now
-            elif now - settled_at[index] >= SETTLE_MS / 1000:
-                del settled_at[index]
-                shifts = tab.evaluate("window.hlwShifts")
-                results[loading.pop(index)[0]] = cumulative_layout_shift(shifts)
-        tabs[0].wait_for_timeout(50)
-    return results
-
-
-def test_session_windows_follow_core_web_vitals():
-    shift = lambda time, value, input=False: {"time": time, "value": value, "input": input}  # noqa: E731
-    assert cumulative_layout_shift([]) == (0.0, [])
-    entries = [shift(0, 0.05), shift(500, 0.02), shift(3000, 0.04), shift(3100, 0.5, input=True)]
-    cls, window = cumulative_layout_shift(entries)
-    assert cls == pytest.approx(0.07)
-    assert window == entries[:2]
-    steady = [shift(t, 0.01) for t in range(0, 8000, 500)]  # one gap-free run: 5 s windows
-    assert cumulative_layout_shift(steady)[0] == pytest.approx(0.10)
-
-
+@pytest.mark.parametrize("path", pages_to_measure())
 @pytest.mark.parametrize("width", WIDTHS)
-def test_no_page_shifts_its_layout(browser: Browser, built_site: Path, site_url: str, width: int):
-    paths = pages_to_measure(built_site)
-    context = browser.new_context(viewport={"width": width, "height": 800})
+def test_no_page_shifts_its_layout(warm_context, site_url: str, width: int, path: str):
+    tab = open_tab(warm_context, width)
     try:
-        tabs = [open_tab(context) for _ in range(TABS)]
-        results = measure(tabs, site_url, paths)
-    finally:
-        context.close()
-    assert len(results) == len(paths) >= 10
-    poor = {path: result for path, result in results.items() if result[0] > GOOD_CLS}
-    if poor:
-        report = "\n".join(
-            f"  {path}: CLS {cls:.3f}\n{describe_shifts(window)}"
-            for path, (cls, window) in poor.items()
+        tab.goto(site_url + path)
+        tab.wait_for_function(settled_when(path), timeout=PAGE_TIMEOUT_S * 1000)
+        tab.wait_for_timeout(SETTLE_MS)
+        cls, window = cumulative_layout_shift(tab.evaluate("window.hlwShifts"))
+        overflow = tab.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
-        pytest.fail(f"layout shifts at {width} px wide (CLS above {GOOD_CLS}):\n{report}")
+    finally:
+        tab.close()
+    assert overflow <= 0, f"{path} scrolls sideways by {overflow} px at {width} px wide"
+    if cls > GOOD_CLS:
+        pytest.fail(
+            f"{path} shifts at {width} px wide: CLS {cls:.3f} (above {GOOD_CLS}):\n"
+            + describe_shifts(window)
+        )

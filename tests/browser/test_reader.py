@@ -86,22 +86,6 @@ def test_search_finds_a_word_from_a_chapter_offline(page: Page, site_url):
     expect(result).to_have_text("Attention and the transformer block", timeout=10_000)
 
 
-def test_a_375px_screen_has_no_horizontal_page_scroll(page: Page, site_url, built_site):
-    page.set_viewport_size({"width": 375, "height": 800})
-    pages = sorted(
-        p.relative_to(built_site).as_posix()
-        for p in built_site.rglob("*.html")
-        if "pagefind" not in p.parts
-    )
-    assert len(pages) >= 9
-    for name in pages:
-        page.goto(site_url + name)
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, (name, overflow)
-
-
 def test_an_opened_hint_is_remembered(page: Page, chapter_url):
     page.goto(chapter_url)
     hint = page.locator("#exercise-shift-invariance [data-hint]")
