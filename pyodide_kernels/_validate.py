@@ -7,6 +7,7 @@ Example: ``as_vector([1, 2], "logits")`` -> array([1., 2.]); ``as_vector([], "lo
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -78,6 +79,18 @@ def as_int(value: Any, name: str, low: int | None = None, high: int | None = Non
     if high is not None and integer > high:
         raise ValueError(f"{name}: must be at most {high}, got {integer}")
     return integer
+
+
+def parse_value(text: str) -> Any:
+    """A value typed as text (a Markdown block's line, a ``--set`` option): JSON when it parses,
+    else the text itself, stripped.
+
+    Example: ``parse_value("[1, 2]")`` -> [1, 2]; ``parse_value(" hello ")`` -> 'hello'
+    """
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text.strip()
 
 
 def as_seed(value: Any, name: str = "seed") -> int:

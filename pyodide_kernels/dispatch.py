@@ -1,11 +1,12 @@
 """Call any kernel by name with JSON arguments: the one door used by the build, the CLI and the
 browser worker, so all three compute the same thing.
 
-Every kernel module lists its public entry points in ``__kernels__``; this module gathers them
-from the modules named in ``MODULES``. Arguments arrive as a JSON object (keyword arguments);
-results leave as JSON, with NumPy arrays turned into nested lists and non-finite floats written
-as the strings ``"Infinity"``, ``"-Infinity"`` and ``"NaN"`` (JSON has no spelling for them;
-JavaScript's ``Number()`` reads those strings back).
+Every kernel module lists its public entry points in ``__kernels__``; this module finds them in
+the packages named in ``LAYERS`` (and ``EXTRA``), so a new kernel module needs no list.
+Arguments arrive as a JSON object (keyword arguments); results leave as JSON, with NumPy arrays
+turned into nested lists and non-finite floats written as the strings ``"Infinity"``,
+``"-Infinity"`` and ``"NaN"`` (JSON has no spelling for them; JavaScript's ``Number()`` reads
+those strings back).
 
 Example:
     call("softmax", {"logits": [2.0, 1.0, 0.1]})["probs"][0] -> 0.659...
@@ -16,53 +17,44 @@ from __future__ import annotations
 import importlib
 import json
 import math
+import pkgutil
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-#: Kernel modules, in the chapters' order. A module joins the dispatch by being named here and
-#: listing its entry points in ``__kernels__``.
-MODULES: tuple[str, ...] = (
-    "softmax",
-    "attention",
-    "by_hand",
-    "bpe",
-    "cl100k",
-    "tokenizers",
-    "sampling",
-    "loss",
-    "embeddings",
-    "positional",
-    "multihead",
-    "norms",
-    "ffn",
-    "moe",
-    "costs",
-    "gpt",
-    "token_vectors",
-    "attention_map",
-    "residual",
-    "training",
-    "preference",
-    "scaling",
-    "quantize",
-    "hardware",
-    "model_decoding",
-    "labs",
-    "position_explorer",
-    "runtime_check",
-)
+#: The layers, in the order they build on each other; every module of these packages that lists
+#: ``__kernels__`` joins the dispatch (nothing else names them). Inside a layer, a module may use
+#: only the layers before it (tests/kernels/test_layers.py holds that).
+LAYERS: tuple[str, ...] = ("maths", "model", "on_model", "labs")
+#: Modules outside the layers that answer kernels too: the runtime's own health check.
+EXTRA: tuple[str, ...] = ("runtime_check",)
 
 
+def kernel_modules() -> list[str]:
+    """Every kernel module's full name, layer by layer, then the extras, sorted inside each.
+
+    Example: ``kernel_modules()[0]`` -> 'pyodide_kernels.maths.attention'
+    """
+    names = []
+    for layer in LAYERS:
+        package = importlib.import_module(f"{__package__}.{layer}")
+        found = pkgutil.iter_modules(package.__path__, prefix=f"{package.__name__}.")
+        names += sorted(info.name for info in found if not info.name.endswith("__main__"))
+    names += [f"{__package__}.{name}" for name in EXTRA]
+    return [name for name in names if hasattr(importlib.import_module(name), "__kernels__")]
+
+
+@lru_cache(maxsize=1)
 def kernel_table() -> dict[str, Callable[..., Any]]:
-    """Map every kernel name to its function, gathered from ``MODULES``.
+    """Map every kernel name to its function, gathered from ``kernel_modules()``.
 
     Example: ``"softmax" in kernel_table()`` -> True
     """
     table: dict[str, Callable[..., Any]] = {}
-    for module_name in MODULES:
-        module = importlib.import_module(f"{__package__}.{module_name}")
+    for module_name in kernel_modules():
+        module = importlib.import_module(module_name)
         for name in module.__kernels__:
             if name in table:
                 raise RuntimeError(f"kernel {name!r} is defined twice ({module_name})")
@@ -71,7 +63,7 @@ def kernel_table() -> dict[str, Callable[..., Any]]:
 
 
 def kernel_names() -> list[str]:
-    """Sorted names of every kernel. Example: ``kernel_names()[:1]`` -> ['attention_problem']"""
+    """Sorted names of every kernel. Example: ``kernel_names()[:1]`` -> ['activations']"""
     return sorted(kernel_table())
 
 
@@ -126,7 +118,8 @@ def call_json(name: str, args_json: str) -> str:
     This is what the browser worker and the command line call; errors come back as data, never
     as an exception (a missing data file included).
 
-    Example: ``call_json("softmax", '{"logits": []}')`` -> '{"error": {"type": "ValueError", ...}}'
+    Example: ``call_json("softmax", '{"logits": []}')`` -> an error as data: {"error": {"type":
+    "ValueError", "message": "logits: expected at least 1 value, got 0"}}
     """
     try:
         try:

@@ -16,7 +16,7 @@ import time
 import numpy as np
 import torch
 
-from pyodide_kernels import gpt
+from pyodide_kernels.model import generate_ids, load
 
 from .meta import ROOT, cpu_name
 from .traces import cached_step, load_model
@@ -39,14 +39,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
     torch.set_num_threads(2)
-    model = gpt.load()
+    model = load()
     ids = model.encode(PROMPT)
     n = args.tokens
     rows = {}
     for cached in (True, False):
-        seconds = best_of(
-            args.repeats, lambda c=cached: gpt.generate_ids(model, ids, n, use_cache=c)
-        )
+        seconds = best_of(args.repeats, lambda c=cached: generate_ids(model, ids, n, use_cache=c))
         rows[f"numpy {'with' if cached else 'without'} KV cache"] = n / seconds
     reference, _ = load_model(ROOT / "traces", "cpu")
 

@@ -4,7 +4,7 @@ Pre-LayerNorm blocks, learned positions, a tanh-approximated GELU MLP (4x wide),
 output embeddings, and GPT-2's parameter names and layouts (``wte``, ``wpe``, ``h.{i}.ln_1``,
 ``h.{i}.attn.c_attn``, ``h.{i}.attn.c_proj``, ``h.{i}.ln_2``, ``h.{i}.mlp.c_fc``,
 ``h.{i}.mlp.c_proj``, ``ln_f``). Like GPT-2's Conv1D, every weight is stored (in, out) and
-applied as ``x @ W + b``, so the NumPy kernel (pyodide_kernels/gpt.py) reads the same arrays.
+applied as ``x @ W + b``, so the NumPy model (pyodide_kernels/model/) reads the same arrays.
 No dropout (the model is too small to need it in a short run).
 
 Example: ``GPT(GPTConfig()).num_parameters()`` -> 940_800 (the shipped size)

@@ -29,7 +29,7 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
-from pyodide_kernels.sampling import filtered_distribution
+from pyodide_kernels.maths.sampling import filtered_distribution
 
 from . import matmul_trace
 from .meta import ROOT, trace_metadata
@@ -55,7 +55,7 @@ def load_model(traces: Path, device: str) -> tuple[GPT, dict]:
 
 
 def encoder(tok: dict):
-    from pyodide_kernels.bpe import encode_word, split_words
+    from pyodide_kernels.maths.bpe import encode_word, split_words
 
     ranks = {(a, b): new for a, b, new in tok["merges"]}
     pieces = [bytes.fromhex(h) for h in tok["tokens"]]
@@ -71,7 +71,7 @@ def encoder(tok: dict):
 
 @torch.no_grad()
 def continuation(model: GPT, ids: list[int], steps: int, temperature: float, seed: int) -> list:
-    """Greedy (temperature 0) or seeded sampling, same rule as pyodide_kernels.gpt."""
+    """Greedy (temperature 0) or seeded sampling, same rule as pyodide_kernels.model.generate."""
     rng = np.random.default_rng(seed)
     context, out = list(ids), []
     device = next(model.parameters()).device

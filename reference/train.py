@@ -29,7 +29,7 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
-from pyodide_kernels import bpe
+from pyodide_kernels.maths import bpe
 
 from .corpus import ROOT, load
 from .meta import trace_metadata

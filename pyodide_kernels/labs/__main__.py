@@ -1,6 +1,8 @@
-"""The labs from the shell: ``python -m pyodide_kernels.labs LAB [--config config.yaml]
+"""The labs from the shell: ``python -m pyodide_kernels.labs LAB [--config settings.yaml]
 [--prompt …] [--seed …] [--tokens …] [--temperature …] [--top-k …] [--set key=value …]``
-prints BASE, then TWEAK, then the effect, computed by the same kernel the browser calls.
+prints BASE, then TWEAK, then the effect, computed by the same kernel the browser calls. Every
+default comes from the labs' registry (``registry.py``); a YAML file may override the shared
+settings and, under ``labs: {LAB: {…}}``, a lab's parameters; the command line wins over both.
 
 Example: ``python -m pyodide_kernels.labs head-ablation --set layer=3 --set head=0``
 """
@@ -10,10 +12,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from . import LABS, lab_run
+from .._validate import parse_value
+from .registry import LABS, SHARED, lab_run
+
+SETTINGS = tuple(f.name for f in fields(SHARED))
 
 
 def read_config(path: str | None) -> dict[str, Any]:
@@ -29,12 +35,28 @@ def read_config(path: str | None) -> dict[str, Any]:
     return loaded
 
 
-def parse_value(text: str) -> Any:
-    """A --set value as JSON when it parses, else as text. Example: ``parse_value("3")`` -> 3"""
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return text
+def parser() -> argparse.ArgumentParser:
+    """The command line's options; each shared setting's default is shown from the registry."""
+    parse = argparse.ArgumentParser(prog="python -m pyodide_kernels.labs", description=__doc__)
+    parse.add_argument("lab", nargs="?", help="the lab to run (see --list)")
+    parse.add_argument("--list", action="store_true", help="name every lab and stop")
+    parse.add_argument("--config", help="a YAML file of settings")
+    for field in fields(SHARED):
+        parse.add_argument(
+            f"--{field.name.replace('_', '-')}",
+            dest=field.name,
+            type=type(field.default),
+            help=f"default {field.default!r}",
+        )
+    parse.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a lab parameter, e.g. layer=3",
+    )
+    parse.add_argument("--json", action="store_true", help="print the whole result as JSON")
+    return parse
 
 
 def lab_arguments(argv: list[str]) -> dict[str, Any]:
@@ -42,37 +64,12 @@ def lab_arguments(argv: list[str]) -> dict[str, Any]:
 
     Example: ``lab_arguments(["induction", "--seed", "3"])["seed"]`` -> 3
     """
-    parser = argparse.ArgumentParser(prog="python -m pyodide_kernels.labs", description=__doc__)
-    parser.add_argument("lab", nargs="?", help="the lab to run (see --list)")
-    parser.add_argument("--list", action="store_true", help="name every lab and stop")
-    parser.add_argument("--config", help="a YAML file of settings (see labs/config.yaml)")
-    parser.add_argument("--prompt")
-    parser.add_argument("--seed", type=int)
-    parser.add_argument("--tokens", type=int)
-    parser.add_argument("--temperature", type=float)
-    parser.add_argument("--top-k", type=int, dest="top_k")
-    parser.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="a lab parameter, such as layer=3",
-    )
-    parser.add_argument("--json", action="store_true", help="print the whole result as JSON")
-    options = parser.parse_args(argv)
+    options = parser().parse_args(argv)
     if options.list or not options.lab:
         return {"list": True}
     config = read_config(options.config)
-    settings: dict[str, Any] = {
-        k: config[k] for k in ("prompt", "seed", "tokens", "temperature", "top_k") if k in config
-    }
-    settings.update(
-        {
-            k: v
-            for k, v in vars(options).items()
-            if k in ("prompt", "seed", "tokens", "temperature", "top_k") and v is not None
-        }
-    )
+    settings = {k: config[k] for k in SETTINGS if k in config}
+    settings.update({k: getattr(options, k) for k in SETTINGS if getattr(options, k) is not None})
     params = dict((config.get("labs") or {}).get(options.lab) or {})
     for item in options.set:
         key, _, value = item.partition("=")

@@ -8,18 +8,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..gpt import Model, check_hooks
-from .common import Settings, compare, number
+from .._validate import as_number
+from ..model import NO_HOOKS, Hooks, Model
+from .common import Settings, compare
 
 
 def style_bias(model: Model, settings: Settings, params: dict[str, Any]) -> dict[str, Any]:
-    """Bias one token's logit; the effect is that token's share of the generated tokens."""
-    text = params.get("token", ",")
+    """Bias one token's logit; the effect is that token's share of the generated tokens.
+
+    Example: ``style_bias(m, s, {"token": ",", "bias": 0})["effect"]`` -> the same share twice
+    """
+    text = params["token"]
     ids = model.encode(text) if isinstance(text, str) and text else []
     if len(ids) != 1:
         raise ValueError(f"token: {text!r} must be exactly one token of the model's vocabulary")
-    bias = number(params.get("bias", 3.0), "bias", -20.0, 20.0)
-    hooks = check_hooks({"logit_bias": {"token": ids[0], "bias": bias}}, model) if bias else {}
+    bias = as_number(params["bias"], "bias", -20.0, 20.0)
+    hooks = Hooks(logit_bias=(ids[0], bias)) if bias else NO_HOOKS
     result = compare(model, settings, hooks, f"share of {text!r} in the text", "", lambda h: 0.0)
     for side_name in ("base", "tweak"):
         new = result[side_name]["ids"]

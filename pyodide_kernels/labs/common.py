@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .._validate import as_int, as_number, as_seed
-from ..gpt import Model, check_prompt, forward, generate_ids, token_losses, top_tokens
-from ..sampling import check_settings
+from .._validate import as_int, as_seed
+from ..maths.loss import next_token_losses
+from ..maths.sampling import check_settings
+from ..model import NO_HOOKS, Hooks, Model, check_prompt, forward, generate_ids, top_tokens
 
 #: Richard III's opening, from a play held out of training (the validation split).
 HELD_OUT = (
@@ -48,10 +49,10 @@ def check_settings_for(
     return Settings(prompt, ids, as_seed(seed), n, t, k)
 
 
-def side(model: Model, settings: Settings, hooks: dict[str, Any] | None, k: int = 5) -> dict:
+def side(model: Model, settings: Settings, hooks: Hooks = NO_HOOKS, k: int = 5) -> dict:
     """One side of the comparison: the continuation and the top next tokens after the prompt.
 
-    Example: ``side(m, s, None)["text"]`` -> the BASE continuation
+    Example: ``side(m, s)["text"]`` -> the BASE continuation
     """
     new = generate_ids(
         model,
@@ -63,38 +64,38 @@ def side(model: Model, settings: Settings, hooks: dict[str, Any] | None, k: int 
         settings.seed,
         hooks,
     )
-    logits = forward(model, settings.ids, None, hooks)[0]
+    logits = forward(model, settings.ids, None, hooks)
     return {"text": model.decode(new), "ids": new, "top": top_tokens(model, logits[-1], k)}
 
 
-def text_loss(model: Model, text: str, hooks: dict[str, Any] | None = None) -> float:
+def text_loss(model: Model, text: str, hooks: Hooks = NO_HOOKS) -> float:
     """Mean next-token loss (nats) of ``text`` under the hooks.
 
     Example: ``text_loss(load(), HELD_OUT)`` -> about 3.5
     """
     ids = check_prompt(text, model)
-    return float(token_losses(forward(model, ids, None, hooks)[0], ids).mean())
+    return float(next_token_losses(forward(model, ids, None, hooks), ids).mean())
 
 
 def compare(
     model: Model,
     settings: Settings,
-    hooks: dict[str, Any],
+    hooks: Hooks,
     effect_name: str,
     unit: str,
     measure: Any,
 ) -> dict[str, Any]:
     """BASE (no hooks) and TWEAK (``hooks``) side by side, with ``measure(hooks)`` as the effect.
 
-    Example: ``compare(m, s, {"head": (0, 0, 0.0)}, "loss", "nats", lambda h: …)``
+    Example: ``compare(m, s, Hooks(head=HeadScale(0, 0)), "loss", "nats", lambda h: …)``
     """
     return {
-        "base": side(model, settings, None),
+        "base": side(model, settings),
         "tweak": side(model, settings, hooks),
         "effect": {
             "name": effect_name,
             "unit": unit,
-            "base": measure(None),
+            "base": measure(NO_HOOKS),
             "tweak": measure(hooks),
         },
     }
@@ -110,11 +111,6 @@ def head_of(model: Model, value: Any) -> int:
     return as_int(value, "head", 0, model.n_head - 1)
 
 
-def number(value: Any, name: str, low: float, high: float) -> float:
-    """A strength within its range. Example: ``number(2, "scale", 0, 3)`` -> 2.0"""
-    return as_number(value, name, low, high)
-
-
 __all__ = [
     "HELD_OUT",
     "Settings",
@@ -122,7 +118,6 @@ __all__ = [
     "compare",
     "head_of",
     "layer_of",
-    "number",
     "side",
     "text_loss",
 ]

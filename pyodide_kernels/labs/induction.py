@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 
 from .._validate import as_int
-from ..gpt import Model, forward, token_losses
+from ..maths.loss import next_token_losses
+from ..model import Model, record
 from .common import Settings
 
 
@@ -34,12 +35,15 @@ def induction_scores(attention: np.ndarray, length: int) -> np.ndarray:
 
 
 def induction(model: Model, settings: Settings, params: dict[str, Any]) -> dict[str, Any]:
-    """Loss on the first copy (BASE) against the second (TWEAK), and the head scores grid."""
-    length = as_int(params.get("length", 24), "length", 4, model.n_ctx // 2)
+    """Loss on the first copy (BASE) against the second (TWEAK), and the head scores grid.
+
+    Example: ``induction(m, s, {"length": 24})["best_head"]`` -> layer 3, head 0
+    """
+    length = as_int(params["length"], "length", 4, model.n_ctx // 2)
     ids = repeated_tokens(model.vocab_size, length, settings.seed)
-    logits, _, rec = forward(model, ids, None, None, record=True)
-    loss = token_losses(logits, ids)
-    scores = induction_scores(np.stack(rec["attn"]), length)
+    logits, rec = record(model, ids)
+    loss = next_token_losses(logits, ids)
+    scores = induction_scores(np.stack(rec.attn), length)
     best = np.unravel_index(int(np.argmax(scores)), scores.shape)
     return {
         "base": {"label": "first copy", "text": model.decode(ids[:length])},

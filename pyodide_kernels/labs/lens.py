@@ -10,12 +10,16 @@ from typing import Any
 
 import numpy as np
 
-from ..gpt import Model, gpt_logit_lens
+from ..model import Model
+from ..on_model.lens import gpt_logit_lens
 from .common import Settings
 
 
 def logit_lens(model: Model, settings: Settings, params: dict[str, Any]) -> dict[str, Any]:
-    """First layer (BASE) against the last (TWEAK) at the final position, and the full grid."""
+    """First layer (BASE) against the last (TWEAK) at the final position, and the full grid.
+
+    Example: ``logit_lens(m, s, {})["tweak"]["text"]`` -> the model's own next token
+    """
     lens = gpt_logit_lens(settings.prompt, 1)
     top = [[cell[0] for cell in layer] for layer in lens["top"]]  # (L+1, T)
     probs = np.array([[cell["prob"] for cell in layer] for layer in top])

@@ -11,9 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from .._validate import as_int
-from ..gpt import Model, check_hooks, forward
-from .common import Settings, compare, layer_of, number
+from .._validate import as_int, as_number
+from ..maths.softmax import stable_softmax
+from ..model import Hooks, Model, NeuronNudge, forward
+from .common import Settings, compare, layer_of
 
 
 def pushed_tokens(model: Model, layer: int, index: int, k: int = 8) -> dict[str, list[dict]]:
@@ -32,18 +33,21 @@ def pushed_tokens(model: Model, layer: int, index: int, k: int = 8) -> dict[str,
 
 
 def nudge_neuron(model: Model, settings: Settings, params: dict[str, Any]) -> dict[str, Any]:
-    """Add ``add`` to neuron ``index`` of layer ``layer``'s MLP (0 changes nothing)."""
-    layer = layer_of(model, params.get("layer", 3))
-    index = as_int(params.get("index", 7), "index", 0, 4 * model.d - 1)
-    add = number(params.get("add", 10.0), "add", -50.0, 50.0)
+    """Add ``add`` to neuron ``index`` of layer ``layer``'s MLP (0 changes nothing).
+
+    Example: ``nudge_neuron(m, s, {"layer": 3, "index": 7, "add": 20})["effect"]["tweak"]`` ->
+    about 20 times BASE's probability
+    """
+    layer = layer_of(model, params["layer"])
+    index = as_int(params["index"], "index", 0, model.config.n_inner - 1)
+    add = as_number(params["add"], "add", -50.0, 50.0)
     pushes = pushed_tokens(model, layer, index)
     target = model.encode(pushes["up"][0]["token"])[:1] or [0]
-    hooks = check_hooks({"neuron": {"layer": layer, "index": index, "add": add}}, model)
+    hooks = Hooks(neuron=NeuronNudge(layer, index, add))
 
-    def probability(h: Any) -> float:
-        z = forward(model, settings.ids, None, h)[0][-1].astype(np.float64)
-        e = np.exp(z - z.max())
-        return float(e[target[0]] / e.sum())
+    def probability(h: Hooks) -> float:
+        logits = forward(model, settings.ids, None, h)[-1].astype(np.float64)
+        return float(stable_softmax(logits)[target[0]])
 
     name = f"p({pushes['up'][0]['token']!r}) as the next token"
     result = compare(model, settings, hooks, name, "", probability)

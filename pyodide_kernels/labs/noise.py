@@ -10,22 +10,29 @@ from typing import Any
 
 import numpy as np
 
-from ..gpt import Model, check_hooks
-from .common import HELD_OUT, Settings, compare, layer_of, number, text_loss
+from .._validate import as_number
+from ..model import Hooks, Model, ResidualNoise
+from .common import HELD_OUT, Settings, compare, layer_of, text_loss
 
 SCALES = (0.0, 0.5, 1.0, 2.0, 4.0)
 
 
-def noise_hooks(model: Model, layer: int, scale: float, seed: int) -> dict[str, Any]:
-    """Seeded noise of standard deviation ``scale`` after block ``layer`` (0: no change)."""
-    return check_hooks({"noise": {"layer": layer, "scale": scale, "seed": seed}}, model)
+def noise_hooks(layer: int, scale: float, seed: int) -> Hooks:
+    """Seeded noise of standard deviation ``scale`` after block ``layer`` (0: no change).
+
+    Example: ``noise_hooks(1, 2.0, 0).noise.scale`` -> 2.0
+    """
+    return Hooks(noise=ResidualNoise(layer, scale, seed))
 
 
 def residual_noise(model: Model, settings: Settings, params: dict[str, Any]) -> dict[str, Any]:
-    """Noise after one block, and the loss curve of every layer against the scale."""
-    layer = layer_of(model, params.get("layer", 1))
-    scale = number(params.get("scale", 2.0), "scale", 0.0, 100.0)
-    hooks = noise_hooks(model, layer, scale, settings.seed)
+    """Noise after one block, and the loss curve of every layer against the scale.
+
+    Example: ``residual_noise(m, s, {"layer": 1, "scale": 0})["effect"]`` -> the same loss twice
+    """
+    layer = layer_of(model, params["layer"])
+    scale = as_number(params["scale"], "scale", 0.0, 100.0)
+    hooks = noise_hooks(layer, scale, settings.seed)
     result = compare(
         model,
         settings,
@@ -36,7 +43,7 @@ def residual_noise(model: Model, settings: Settings, params: dict[str, Any]) -> 
     )
     grid = np.array(
         [
-            [text_loss(model, HELD_OUT, noise_hooks(model, i, s, settings.seed)) for s in SCALES]
+            [text_loss(model, HELD_OUT, noise_hooks(i, s, settings.seed)) for s in SCALES]
             for i in range(model.n_layer)
         ]
     )

@@ -12,26 +12,25 @@ from typing import Any
 
 import numpy as np
 
-from ..gpt import Model, gpt_patch
+from ..model import Model
+from ..on_model.patching import gpt_patch
 from .common import Settings, side
 
 
 def patching(model: Model, settings: Settings, params: dict[str, Any]) -> dict[str, Any]:
-    """Clean (BASE) against corrupted (TWEAK), and the patching grid between them."""
-    clean = params.get(
-        "clean", "Enter HAMLET and HORATIO.\nHAMLET.\nHow now, HORATIO! HAMLET.\nHow now,"
-    )
-    corrupted = params.get(
-        "corrupted", "Enter HAMLET and HORATIO.\nHAMLET.\nHow now, OPHELIA! HAMLET.\nHow now,"
-    )
+    """Clean (BASE) against corrupted (TWEAK), and the patching grid between them.
+
+    Example: ``patching(m, s, LABS["patching"].params)["effect"]["base"]`` -> about 0.9
+    """
+    clean, corrupted = params["clean"], params["corrupted"]
     found = gpt_patch(clean, corrupted)
     grid = np.asarray(found["grid"])
     span = max(found["clean_prob"] - found["corrupted_prob"], 1e-9)
     as_clean = replace(settings, prompt=clean, ids=model.encode(clean))
     as_corrupt = replace(settings, prompt=corrupted, ids=model.encode(corrupted))
     return {
-        "base": {"label": "clean", **side(model, as_clean, None)},
-        "tweak": {"label": "corrupted", **side(model, as_corrupt, None)},
+        "base": {"label": "clean", **side(model, as_clean)},
+        "tweak": {"label": "corrupted", **side(model, as_corrupt)},
         "effect": {
             "name": f"p({found['target']!r}) next",
             "unit": "",

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..gpt import Model, check_hooks
-from .common import Settings, compare, number, text_loss
+from .._validate import as_number
+from ..model import NO_HOOKS, Hooks, Model
+from .common import Settings, compare, text_loss
 
 LIST_TEXT = (
     "FIRST CITIZEN.\nBefore we proceed any further, hear me speak.\n"
@@ -19,14 +20,17 @@ LIST_TEXT = (
 
 
 def boost_positions(model: Model, settings: Settings, params: dict[str, Any]) -> dict[str, Any]:
-    """Scale the position vectors (1: unchanged) and measure the loss on alternating speakers."""
-    scale = number(params.get("scale", 3.0), "scale", 0.0, 10.0)
-    hooks = check_hooks({"pos_scale": scale}, model) if scale != 1 else {}
+    """Scale the position vectors (1: unchanged) and measure the loss on alternating speakers.
+
+    Example: ``boost_positions(m, s, {"scale": 5.0})["effect"]["tweak"]`` -> about 5.9 nats
+    """
+    scale = as_number(params["scale"], "scale", 0.0, 10.0)
+    hooks = Hooks(pos_scale=scale) if scale != 1 else NO_HOOKS
     return compare(
         model,
         settings,
         hooks,
         "loss on alternating speakers",
         "nats per token",
-        lambda h: text_loss(model, LIST_TEXT, h or None),
+        lambda h: text_loss(model, LIST_TEXT, h),
     )

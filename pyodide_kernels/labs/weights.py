@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..gpt import Model
+from ..model import Model
 from .common import Settings, head_of, layer_of
 
 MATRICES = ("q", "k", "v", "o")
@@ -22,7 +22,7 @@ def head_slice(model: Model, layer: int, head: int, matrix: str) -> np.ndarray:
 
     Example: ``head_slice(load(), 0, 0, "q").shape`` -> (128, 32)
     """
-    hs = model.d // model.n_head
+    hs = model.config.head_size
     if matrix == "o":
         return model.w[f"h.{layer}.attn.c_proj.weight"][head * hs : (head + 1) * hs]
     offset = MATRICES.index(matrix) * model.d + head * hs
@@ -40,9 +40,13 @@ def summary(w: np.ndarray) -> dict[str, float]:
 
 
 def weight_matrix(model: Model, settings: Settings, params: dict[str, Any]) -> dict[str, Any]:
-    """Head ``head`` of ``layer`` (TWEAK) against head 0 of the same layer (BASE)."""
-    layer, head = layer_of(model, params.get("layer", 0)), head_of(model, params.get("head", 1))
-    matrix = params.get("matrix", "q")
+    """Head ``head`` of ``layer`` (TWEAK) against head 0 of the same layer (BASE).
+
+    Example: ``weight_matrix(m, s, {"layer": 0, "head": 1, "matrix": "q"})["figure"]["values"]``
+    -> a (128, 32) matrix
+    """
+    layer, head = layer_of(model, params["layer"]), head_of(model, params["head"])
+    matrix = params["matrix"]
     if matrix not in MATRICES:
         raise ValueError("matrix: one of q, k, v, o")
     base, tweak = head_slice(model, layer, 0, matrix), head_slice(model, layer, head, matrix)

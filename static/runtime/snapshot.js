@@ -217,12 +217,10 @@ export function answerOnceWithoutFetching(url) {
 
 /** What makeSnapshot imports, so that no kernel call imports anything at run time. */
 export const WARM_IMPORTS = `
-import gc, importlib, os, random
+import gc, os, random
 import numpy, numpy.fft, numpy.linalg, numpy.random
 from pyodide_kernels import dispatch
-for _name in dispatch.MODULES:
-    importlib.import_module(f"pyodide_kernels.{_name}")
-del _name
+dispatch.kernel_table()  # imports every kernel module
 gc.collect()
 `;
 

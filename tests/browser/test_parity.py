@@ -25,11 +25,9 @@ from .conftest import (
 
 #: Every data file the widgets declare: the worker fetches them once, before the first call.
 DATA = sorted({f for widget in load_registry(REPO / "widgets.toml").values() for f in widget.data})
-#: Kernels that run the float32 model (or read its weights) agree to float32 precision.
-MODEL_MODULES = {
-    "gpt", "tokenizers", "token_vectors", "position_explorer", "attention_map", "residual",
-    "training", "quantize", "hardware", "model_decoding", "labs",
-}  # fmt: skip
+#: Kernels that run the float32 model (or read its weights) agree to float32 precision: the
+#: layers built on it.
+MODEL_LAYERS = ("on_model", "labs")
 #: Measured durations and random draws differ from run to run, and versions from CPython's;
 #: everything else must agree.
 TIMINGS = {"seconds", "tokens_per_second", "speedup"}
@@ -52,8 +50,8 @@ def test_every_kernel_has_an_example_or_needs_no_arguments():
 
 def tolerance_of(name: str) -> dict[str, float]:
     """float32 precision for the model's kernels, float64 rounding for the rest."""
-    module = kernel_table()[name].__module__.rsplit(".", 1)[-1]
-    return FLOAT32 if module in MODEL_MODULES else FLOAT64
+    layer = kernel_table()[name].__module__.split(".")[1]
+    return FLOAT32 if layer in MODEL_LAYERS else FLOAT64
 
 
 def browser_results(page: Page) -> dict[str, object]:

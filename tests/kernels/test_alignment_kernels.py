@@ -12,11 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pyodide_kernels.gpt import gpt_loss, load
-from pyodide_kernels.preference import dpo_loss, reward_preference, rlhf_steps
-from pyodide_kernels.quantize import absmax_int8, quantize_matrix
-from pyodide_kernels.scaling import chinchilla
-from pyodide_kernels.training import loss_curve, teacher_forcing
+from pyodide_kernels.maths.preference import dpo_loss, reward_preference, rlhf_steps
+from pyodide_kernels.maths.scaling import chinchilla
+from pyodide_kernels.model import load
+from pyodide_kernels.on_model.next_tokens import gpt_loss
+from pyodide_kernels.on_model.quantize import absmax_int8, quantize_matrix
+from pyodide_kernels.on_model.training import loss_curve, teacher_forcing
 
 rewards = st.floats(-50, 50, allow_nan=False)
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pyodide_kernels.attention import (
+from pyodide_kernels.maths.attention import (
     SEED_K,
     SEED_Q,
     SEED_V,
@@ -18,7 +18,7 @@ from pyodide_kernels.attention import (
     dot_product,
     scaled_dot_product,
 )
-from pyodide_kernels.by_hand import attention_by_hand, weighted_sum
+from pyodide_kernels.maths.by_hand import attention_by_hand, weighted_sum
 
 
 def test_seed_002_dry_run_every_number():

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pyodide_kernels.attention_map import attention_heatmap, trace_prompts
-from pyodide_kernels.by_hand import attention_by_hand
-from pyodide_kernels.gpt import load
-from pyodide_kernels.residual import residual_stream
+from pyodide_kernels.maths.by_hand import attention_by_hand
+from pyodide_kernels.model import load
+from pyodide_kernels.on_model.attention_map import attention_heatmap, trace_prompts
+from pyodide_kernels.on_model.residual import residual_stream
 
 PROMPTS = [p for p in trace_prompts() if p != "meta"]
 
@@ -82,7 +82,7 @@ def test_the_stream_matches_pytorch_block_by_block(torch, torch_model):
 
 
 def test_the_last_lens_is_the_models_own_prediction():
-    from pyodide_kernels.gpt import gpt_next_tokens
+    from pyodide_kernels.on_model.next_tokens import gpt_next_tokens
 
     stream = residual_stream("O Romeo, Romeo, wherefore art")
     assert (

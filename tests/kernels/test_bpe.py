@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pyodide_kernels.bpe import bpe_encode, bpe_train, split_words, train
+from pyodide_kernels.maths.bpe import bpe_encode, bpe_train, split_words, train
 
 
 def test_seed_002_walkthrough():

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pyodide_kernels._assets import data_path
-from pyodide_kernels.cl100k import RANKS_FILE, cl100k_decode, cl100k_encode, encode
+from pyodide_kernels.maths.cl100k import RANKS_FILE, cl100k_decode, cl100k_encode, encode
 
 tiktoken = pytest.importorskip("tiktoken", reason="the reference tokenizer is in the dev extra")
 REPO = Path(__file__).resolve().parents[2]

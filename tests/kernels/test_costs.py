@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pyodide_kernels.costs import kv_cache_costs, matmul_schedule
+from pyodide_kernels.maths.costs import kv_cache_costs, matmul_schedule
 
 
 def brute_force_macs(length, d):

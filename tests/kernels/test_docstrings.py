@@ -13,6 +13,7 @@ import ast
 import builtins
 import importlib
 import inspect
+import pkgutil
 import re
 from types import ModuleType
 from typing import Any
@@ -20,9 +21,15 @@ from typing import Any
 import numpy as np
 import pytest
 
-from pyodide_kernels.dispatch import MODULES
+import pyodide_kernels
+from pyodide_kernels.dispatch import kernel_modules
 
-HELPERS = ("_validate", "_assets")
+#: Every module of the package: the layers' modules, the model's, the helpers.
+MODULES = [
+    info.name
+    for info in pkgutil.walk_packages(pyodide_kernels.__path__, "pyodide_kernels.")
+    if not info.name.endswith("__main__")
+]
 EXAMPLE = re.compile(r"``(?P<expression>[^`]+?)``\s*->\s*(?P<result>.+?)(?:\n\s*\n|;|$)", re.S)
 
 
@@ -86,18 +93,23 @@ def shown_like(promised: Any, actual: Any) -> bool:
     return False
 
 
-@pytest.mark.parametrize("module_name", MODULES + HELPERS)
+@pytest.mark.parametrize("module_name", MODULES)
 def test_public_functions_have_a_worked_example(module_name):
-    module = importlib.import_module(f"pyodide_kernels.{module_name}")
+    module = importlib.import_module(module_name)
     lacking = [n for n, fn in public_functions(module) if "Example" not in (fn.__doc__ or "")]
     assert not lacking, f"{module_name}: no 'Example:' in {lacking}"
-    if module_name not in HELPERS:
-        assert "Leaves out" in module.__doc__ or "References" in module.__doc__
+    assert module.__doc__, f"{module_name} says nothing of what it is"
 
 
-@pytest.mark.parametrize("module_name", MODULES + HELPERS)
+@pytest.mark.parametrize("module_name", kernel_modules())
+def test_kernel_modules_cite_their_references_or_say_what_they_leave_out(module_name):
+    doc = importlib.import_module(module_name).__doc__
+    assert "Leaves out" in doc or "References" in doc
+
+
+@pytest.mark.parametrize("module_name", MODULES)
 def test_every_runnable_example_gives_what_it_promises(module_name):
-    module = importlib.import_module(f"pyodide_kernels.{module_name}")
+    module = importlib.import_module(module_name)
     namespace = {"np": np, **vars(module)}
     wrong = []
     for name, fn in public_functions(module):
@@ -116,8 +128,8 @@ def test_every_runnable_example_gives_what_it_promises(module_name):
 def test_most_examples_run():
     """A guard on the guard: the examples the test above runs are most of them, not a few."""
     ran = total = 0
-    for module_name in MODULES + HELPERS:
-        module = importlib.import_module(f"pyodide_kernels.{module_name}")
+    for module_name in MODULES:
+        module = importlib.import_module(module_name)
         for _, fn in public_functions(module):
             total += 1
             ran += runnable_example(fn.__doc__ or "") is not None

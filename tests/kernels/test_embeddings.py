@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pyodide_kernels.embeddings import cosine_similarity, embedding_lookup, nearest_neighbours
+from pyodide_kernels.maths.embeddings import cosine_similarity, embedding_lookup, nearest_neighbours
 
 from ._compare import random
 

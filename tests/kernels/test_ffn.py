@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from pyodide_kernels.ffn import activations, erf, gelu, gelu_tanh, mlp, silu, swiglu
+from pyodide_kernels.maths.ffn import activations, erf, gelu, gelu_tanh, mlp, silu, swiglu
 
 from ._compare import DTYPES, SHAPES, close, random
 

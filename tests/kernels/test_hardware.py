@@ -10,10 +10,15 @@ import math
 import numpy as np
 import pytest
 
-from pyodide_kernels.costs import kv_cache_costs
-from pyodide_kernels.gpt import forward, generate_ids, load
-from pyodide_kernels.hardware import gpu_specs, kv_cache_story, matmul_story, time_generation
-from pyodide_kernels.model_decoding import beam_search, model_decoding
+from pyodide_kernels.maths.costs import kv_cache_costs
+from pyodide_kernels.model import forward, generate_ids, load
+from pyodide_kernels.on_model.hardware import (
+    gpu_specs,
+    kv_cache_story,
+    matmul_story,
+    time_generation,
+)
+from pyodide_kernels.on_model.model_decoding import beam_search, model_decoding
 
 
 def test_the_story_counts_work_for_the_real_models_size():
@@ -70,7 +75,7 @@ def test_beam_search_finds_a_sequence_at_least_as_probable_as_greedy():
     ids = m.encode("ROMEO:")
 
     def total(new):
-        logits = forward(m, ids + new)[0]
+        logits = forward(m, ids + new)
         z = logits.astype(np.float64)
         logp = z - z.max(-1, keepdims=True)
         logp -= np.log(np.exp(logp).sum(-1, keepdims=True))

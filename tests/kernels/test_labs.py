@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 
 from pyodide_kernels.dispatch import call
-from pyodide_kernels.gpt import check_hooks, forward, load, token_losses
-from pyodide_kernels.labs import LABS, lab_run
+from pyodide_kernels.labs import LABS, SHARED, lab_run
 from pyodide_kernels.labs.induction import repeated_tokens
+from pyodide_kernels.maths.loss import next_token_losses
+from pyodide_kernels.model import NO_HOOKS, HeadScale, Hooks, forward, load
 
 IDENTITY = [
     ("head-scale", {"scale": 1.0}),
@@ -74,10 +75,10 @@ def test_ablating_the_induction_head_breaks_the_copy_of_a_repeated_sequence():
     second_copy = slice(length, None)
 
     def loss(hooks):
-        return token_losses(forward(model, ids, None, hooks)[0], ids)[second_copy].mean()
+        return next_token_losses(forward(model, ids, None, hooks), ids)[second_copy].mean()
 
-    ablated = loss(check_hooks({"head": {"layer": head[0], "head": head[1], "scale": 0}}, model))
-    assert ablated - loss(None) >= 5  # nats: without that head the model cannot copy
+    ablated = loss(Hooks(head=HeadScale(head[0], head[1], 0.0)))
+    assert ablated - loss(NO_HOOKS) >= 5  # nats: without that head the model cannot copy
 
 
 def induction_head(model) -> tuple[int, int]:  # noqa: ANN001
@@ -134,7 +135,7 @@ def test_reproducibility_and_temperatures():
 
 
 def test_the_logit_lens_ends_with_the_models_own_guess():
-    from pyodide_kernels.gpt import gpt_next_tokens
+    from pyodide_kernels.on_model.next_tokens import gpt_next_tokens
 
     lens = lab_run("logit-lens", prompt="To be, or not to")
     assert lens["tweak"]["text"] == gpt_next_tokens("To be, or not to", 1)["top"][0]["token"]
@@ -159,19 +160,31 @@ def test_bad_parameters_get_a_message(args, message):
         lab_run(**args)
 
 
-def test_the_command_line_prints_the_kernels_numbers(repo):
+def test_the_command_line_prints_the_kernels_numbers(repo, tmp_path):
+    settings = tmp_path / "settings.yaml"
+    settings.write_text("tokens: 12\nlabs:\n  head-scale: {layer: 2}\n")
     done = subprocess.run(
-        [sys.executable, "-m", "pyodide_kernels.labs", "head-scale", "--config",
-         "pyodide_kernels/labs/config.yaml", "--set", "scale=0.5", "--seed", "3", "--json"],
+        [sys.executable, "-m", "pyodide_kernels.labs", "head-scale", "--config", str(settings),
+         "--set", "scale=0.5", "--seed", "3", "--json"],
         capture_output=True, text=True, cwd=repo, check=True,
     )  # fmt: skip
     printed = json.loads(done.stdout)
-    expected = call(
-        "lab_run", {"lab": "head-scale", "seed": 3, "params": {"layer": 3, "head": 0, "scale": 0.5}}
-    )
+    # the file's settings, the command line's over them, the registry's for the rest
+    params = {**LABS["head-scale"].params, "layer": 2, "scale": 0.5}
+    expected = call("lab_run", {"lab": "head-scale", "seed": 3, "tokens": 12, "params": params})
     assert printed == expected
     text = subprocess.run(
         [sys.executable, "-m", "pyodide_kernels.labs", "head-scale", "--set", "layer=9"],
         capture_output=True, text=True, cwd=repo,
     )  # fmt: skip
     assert text.returncode == 2 and "layer" in text.stderr
+
+
+def test_the_command_line_shows_the_registrys_defaults(repo):
+    done = subprocess.run(
+        [sys.executable, "-m", "pyodide_kernels.labs", "--help"],
+        capture_output=True, text=True, cwd=repo, check=True,
+    )  # fmt: skip
+    assert (
+        f"default {SHARED.prompt!r}" in done.stdout and f"default {SHARED.top_k!r}" in done.stdout
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pyodide_kernels.loss import cross_entropy, log_softmax
+from pyodide_kernels.maths.loss import cross_entropy, log_softmax
 
 from ._compare import DTYPES, close, random
 

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pyodide_kernels.moe import mix_experts, moe_route, route
-from pyodide_kernels.softmax import stable_softmax
+from pyodide_kernels.maths.moe import mix_experts, moe_route, route
+from pyodide_kernels.maths.softmax import stable_softmax
 
 
 @given(st.integers(1, 30), st.integers(1, 8), st.integers(0, 1000))

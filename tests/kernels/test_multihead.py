@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pyodide_kernels.multihead import (
+from pyodide_kernels.maths.multihead import (
     attend,
     kv_cache_bytes,
     merge_heads,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pyodide_kernels.norms import layer_norm, normalize, rms_norm
+from pyodide_kernels.maths.norms import layer_norm, normalize, rms_norm
 
 from ._compare import DTYPES, SHAPES, close, random
 

@@ -9,14 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pyodide_kernels.gpt import load
-from pyodide_kernels.position_explorer import (
+from pyodide_kernels.maths.positional import rope_rotation, sinusoidal_table
+from pyodide_kernels.model import load
+from pyodide_kernels.on_model.position_explorer import (
     first_layer_attention,
     order_blindness,
     position_explorer,
     rope_wheel,
 )
-from pyodide_kernels.positional import rope_rotation, sinusoidal_table
 
 
 def torch_first_layer(torch, ids: list[int], with_positions: bool) -> np.ndarray:  # noqa: ANN001

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pyodide_kernels.positional import (
+from pyodide_kernels.maths.positional import (
     learned_positions,
     rope,
     rope_relative,

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pyodide_kernels.sampling import (
+from pyodide_kernels.maths.sampling import (
     SEED_LOGITS,
     beam_search,
     beam_search_table,
@@ -16,7 +16,7 @@ from pyodide_kernels.sampling import (
     sampling_distribution,
     top_p_keep,
 )
-from pyodide_kernels.softmax import softmax
+from pyodide_kernels.maths.softmax import softmax
 
 SEED_TABLE = {  # seed 002, rounded as the seed prints them
     "greedy (T = 0)": ([1.0, 0.0, 0.0, 0.0], ["on"]),

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pyodide_kernels.dispatch import jsonable
-from pyodide_kernels.softmax import softmax, softmax_quiz, stable_softmax
+from pyodide_kernels.maths.softmax import softmax, softmax_quiz, stable_softmax
 
 
 def test_seed_001_softmax_of_2_1_point1():

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pyodide_kernels.gpt import load
-from pyodide_kernels.token_vectors import gpt_embedding_explorer, gpt_embedding_neighbours
+from pyodide_kernels.model import load
+from pyodide_kernels.on_model.token_vectors import gpt_embedding_explorer, gpt_embedding_neighbours
 
 
 def torch_neighbours(torch, tid: int, n: int) -> tuple[list[int], list[float]]:  # noqa: ANN001

@@ -8,10 +8,11 @@ import tiktoken
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pyodide_kernels.bpe import WORD_PATTERN
-from pyodide_kernels.cl100k import cl100k_encode
-from pyodide_kernels.gpt import load
-from pyodide_kernels.tokenizers import model_tokenize, model_vocabulary, tokenizer_compare
+from pyodide_kernels.maths.bpe import WORD_PATTERN
+from pyodide_kernels.maths.cl100k import cl100k_encode
+from pyodide_kernels.model import load
+from pyodide_kernels.model.tokenizer import load_tokenizer
+from pyodide_kernels.on_model.tokenizers import model_tokenize, tokenizer_compare
 
 SHAKESPEARE = """HAMLET. To be, or not to be, that is the question:
 Whether 'tis nobler in the mind to suffer
@@ -24,7 +25,7 @@ No more; and by a sleep to say we end."""
 @pytest.fixture(scope="module")
 def reference() -> tiktoken.Encoding:
     """tiktoken, given our pieces as its ranks (a piece's rank is its id) and our split pattern."""
-    _, pieces = model_vocabulary()
+    pieces = load_tokenizer().pieces
     ranks = {piece: i for i, piece in enumerate(pieces)}
     return tiktoken.Encoding("hlw", pat_str=WORD_PATTERN.pattern, mergeable_ranks=ranks,
                              special_tokens={})  # fmt: skip
@@ -47,7 +48,7 @@ def test_the_same_ids_as_tiktoken_with_our_vocabulary(reference, text):
 @settings(max_examples=60, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80))
 def test_tokens_decode_back_to_the_text(text):
-    _, pieces = model_vocabulary()
+    pieces = load_tokenizer().pieces
     ids = model_tokenize(text)["ids"]
     assert b"".join(pieces[i] for i in ids).decode() == text
 

@@ -1,6 +1,6 @@
-"""The NumPy GPT (pyodide_kernels/gpt.py) is the PyTorch model (reference/model.py) on the shipped
-weights; its KV cache, hooks and generation behave; the committed traces follow their schema and
-regenerate to the same numbers."""
+"""The NumPy GPT (pyodide_kernels/model/) is the PyTorch model (reference/model.py) on the shipped
+weights; its layers equal the teaching kernels; its KV cache, hooks and generation behave; the
+committed traces follow their schema and regenerate to the same numbers."""
 
 from __future__ import annotations
 
@@ -12,8 +12,24 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pyodide_kernels import dispatch, gpt
-from pyodide_kernels.bpe import encode_word, split_words
+from pyodide_kernels import dispatch
+from pyodide_kernels.maths.bpe import encode_word, split_words
+from pyodide_kernels.maths.ffn import gelu_tanh
+from pyodide_kernels.maths.norms import layer_norm as teaching_layer_norm
+from pyodide_kernels.model import (
+    KVCache,
+    forward,
+    forward_from,
+    generate_ids,
+    load,
+    parse_hooks,
+    record,
+)
+from pyodide_kernels.model import layers as gpt
+from pyodide_kernels.model.weights import Norm
+from pyodide_kernels.on_model.lens import gpt_logit_lens
+from pyodide_kernels.on_model.next_tokens import gpt_encode, gpt_generate, gpt_loss, gpt_next_tokens
+from pyodide_kernels.on_model.patching import gpt_patch
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TRACES = ROOT / "traces"
@@ -22,7 +38,7 @@ PROMPTS = [p["prompt"] for p in json.loads((TRACES / "prompts_cpu.json").read_te
 
 @pytest.fixture(scope="module")
 def model():
-    return gpt.load()
+    return load()
 
 
 @pytest.fixture(scope="module")
@@ -62,12 +78,29 @@ def test_layer_norm_and_gelu_match_their_formulas():
     g, b = rng.standard_normal(128).astype(np.float32), rng.standard_normal(128).astype(np.float32)
     x64 = x.astype(np.float64)
     norm = (x64 - x64.mean(-1, keepdims=True)) / np.sqrt(x64.var(-1, keepdims=True) + 1e-5)
-    np.testing.assert_allclose(gpt.layer_norm(x, g, b), norm * g + b, atol=2e-5)
-    assert gpt.layer_norm(x, g, b).dtype == np.float32
+    np.testing.assert_allclose(gpt.layer_norm(x, Norm(g, b)), norm * g + b, atol=2e-5)
+    assert gpt.layer_norm(x, Norm(g, b)).dtype == np.float32
     assert np.array_equal(x64, x.astype(np.float64))  # the input is left alone
     gelu = 0.5 * x64 * (1 + np.tanh(np.sqrt(2 / np.pi) * (x64 + 0.044715 * x64**3)))
     np.testing.assert_allclose(gpt.gelu(x), gelu, atol=1e-5)
     assert gpt.gelu(x).dtype == np.float32
+
+
+def test_the_models_float32_layers_equal_the_teaching_kernels():
+    """One piece of maths, two implementations: the model's fast float32 layer norm and GELU
+    (pyodide_kernels/model/layers.py) against maths/norms.py and maths/ffn.py."""
+    rng = np.random.default_rng(4)
+    x = (rng.standard_normal((7, 128)) * 2).astype(np.float32)
+    g, b = rng.standard_normal(128).astype(np.float32), rng.standard_normal(128).astype(np.float32)
+    fast, teaching = gpt.layer_norm(x, Norm(g, b)), teaching_layer_norm(x, g, b, 1e-5)
+    assert fast.dtype == teaching.dtype == np.float32
+    np.testing.assert_allclose(fast, teaching, atol=3e-6, rtol=1e-5)
+    np.testing.assert_allclose(gpt.gelu(x), gelu_tanh(x), atol=1e-6, rtol=1e-6)
+    block = load().blocks[0]
+    h = x[:2]
+    np.testing.assert_allclose(
+        gpt.layer_norm(h, block.ln_1), teaching_layer_norm(h, *block.ln_1, 1e-5), atol=3e-6
+    )
 
 
 def test_weights_file_is_small_float32_with_gpt2_names():
@@ -84,7 +117,7 @@ def test_weights_file_is_small_float32_with_gpt2_names():
 def test_numpy_logits_match_pytorch(model, torch_model, prompt, projections):
     torch, reference = torch_model
     ids = model.encode(prompt)
-    ours = gpt.forward(model, ids)[0]
+    ours = forward(model, ids)
     assert ours.dtype == np.float32
     with torch.no_grad():
         theirs = reference(torch.tensor([ids]))[0].numpy()
@@ -94,28 +127,38 @@ def test_numpy_logits_match_pytorch(model, torch_model, prompt, projections):
 @pytest.mark.parametrize("prompt", PROMPTS)
 def test_kv_cache_decoding_equals_full_forward(model, prompt, projections):
     ids = model.encode(prompt)
-    full = gpt.forward(model, ids)[0]
-    cache, rows = None, []
+    full = forward(model, ids)
+    cache, rows = KVCache(model.config), []
     for token in ids:
-        logits, cache, _ = gpt.forward(model, [token], cache)
-        rows.append(logits[0])
+        rows.append(forward(model, [token], cache)[0])
+    assert cache.length == len(ids)
     np.testing.assert_allclose(np.stack(rows), full, atol=1e-4)
 
 
 @pytest.mark.parametrize("prompt", PROMPTS)
-def test_preallocated_kv_cache_equals_the_concatenating_one(model, prompt):
+def test_a_prefilled_cache_then_one_token_at_a_time_equals_full_forward(model, prompt):
     ids = model.encode(prompt)
-    grown, inplace = None, gpt.KVCache(model)
-    logits_a, grown, _ = gpt.forward(model, ids[:3], grown)
-    logits_b, inplace, _ = gpt.forward(model, ids[:3], inplace)
-    for token in ids[3:]:
-        a, grown, _ = gpt.forward(model, [token], grown)
-        b, inplace, _ = gpt.forward(model, [token], inplace)
-        np.testing.assert_array_equal(a, b)
-    assert isinstance(inplace, gpt.KVCache) and len(inplace) == model.n_layer
-    for (ka, va), (kb, vb) in zip(grown, inplace, strict=True):
-        np.testing.assert_array_equal(ka, kb)
-        np.testing.assert_array_equal(va, vb)
+    cache = KVCache(model.config)
+    rows = list(forward(model, ids[:3], cache))  # prefill: the prompt at once
+    rows += [forward(model, [token], cache)[0] for token in ids[3:]]  # decode: one per step
+    np.testing.assert_allclose(np.stack(rows), forward(model, ids), atol=1e-4)
+    full = KVCache(model.config)
+    forward(model, ids, full)
+    np.testing.assert_allclose(cache.k[:, :, : len(ids)], full.k[:, :, : len(ids)], atol=1e-5)
+    np.testing.assert_allclose(cache.v[:, :, : len(ids)], full.v[:, :, : len(ids)], atol=1e-5)
+
+
+@pytest.mark.parametrize("after", [-1, 0, 2, 3])
+def test_running_on_from_a_recorded_stream_and_cache_gives_the_same_logits(model, after):
+    ids = model.encode(PROMPTS[1])
+    logits, rec = record(model, ids)
+    cache = KVCache(model.config)
+    forward(model, ids, cache)
+    p = 5
+    rest = forward_from(
+        model, rec.stream[after + 1, p:], after, np.arange(p, len(ids)), cache.prefix(p)
+    )
+    np.testing.assert_allclose(rest, logits[p:], atol=1e-4)
 
 
 @pytest.mark.parametrize("index", range(len(PROMPTS)))
@@ -123,29 +166,23 @@ def test_generation_matches_the_pytorch_trace(model, index, projections):
     recorded = json.loads((TRACES / "prompts_cpu.json").read_text())["prompts"][index]
     ids = model.encode(recorded["prompt"])
     assert ids == recorded["ids"]
-    greedy = gpt.generate_ids(model, ids, len(recorded["greedy"]["ids"]))
+    greedy = generate_ids(model, ids, len(recorded["greedy"]["ids"]))
     assert greedy == recorded["greedy"]["ids"]
     s = recorded["sampled"]
-    sampled = gpt.generate_ids(
-        model, ids, len(s["ids"]), s["temperature"], s["top_k"], None, s["seed"]
-    )
+    sampled = generate_ids(model, ids, len(s["ids"]), s["temperature"], s["top_k"], None, s["seed"])
     assert sampled == s["ids"]
 
 
 def test_cached_and_uncached_generation_agree(model):
     ids = model.encode(PROMPTS[0])
-    a = gpt.generate_ids(model, ids, 30, 1.0, None, None, 5, use_cache=True)
-    b = gpt.generate_ids(model, ids, 30, 1.0, None, None, 5, use_cache=False)
+    a = generate_ids(model, ids, 30, 1.0, None, None, 5, use_cache=True)
+    b = generate_ids(model, ids, 30, 1.0, None, None, 5, use_cache=False)
     assert a == b
 
 
 def resid_patch(model, ids, layer, position):
-    rec = gpt.forward(model, ids, record=True)[2]
-    return {
-        "layer": layer,
-        "position": position,
-        "vector": rec["resid"][layer + 1, position].tolist(),
-    }
+    stream = record(model, ids)[1].stream
+    return {"layer": layer, "position": position, "vector": stream[layer + 1, position].tolist()}
 
 
 IDENTITY_HOOKS = [
@@ -166,8 +203,8 @@ def test_hooks_at_strength_zero_are_the_identity(model, hooks):
     ids = model.encode(PROMPTS[1])
     if hooks == "patch":
         hooks = {"patch": resid_patch(model, ids, 1, 4)}
-    clean = gpt.forward(model, ids)[0]
-    hooked = gpt.forward(model, ids, hooks=gpt.check_hooks(hooks, model))[0]
+    clean = forward(model, ids)
+    hooked = forward(model, ids, hooks=parse_hooks(hooks, model.config))
     np.testing.assert_array_equal(hooked, clean)
 
 
@@ -184,17 +221,32 @@ CHANGING_HOOKS = [
 @pytest.mark.parametrize("hooks", CHANGING_HOOKS, ids=lambda h: next(iter(h)))
 def test_hooks_change_the_logits(model, hooks):
     ids = model.encode(PROMPTS[1])
-    clean = gpt.forward(model, ids)[0]
-    hooked = gpt.forward(model, ids, hooks=gpt.check_hooks(hooks, model))[0]
+    clean = forward(model, ids)
+    hooked = forward(model, ids, hooks=parse_hooks(hooks, model.config))
     assert np.abs(hooked - clean).max() > 1e-2
     assert hooked.dtype == np.float32
 
 
 def test_patching_another_run_moves_towards_it(model):
-    result = gpt.gpt_patch("Good morrow, Romeo.", "Good morrow, Kate.")
+    result = gpt_patch("Good morrow, Romeo.", "Good morrow, Kate.")
     grid = np.asarray(result["grid"])
     # Patching the whole last position after the last block restores the clean prediction.
     assert grid[-1, -1] == pytest.approx(result["clean_prob"], abs=1e-5)
+
+
+def test_every_patched_cell_equals_a_full_rerun_with_the_patch_hook(model):
+    """The grid re-runs only what a patch can change; a full forward pass with the patch hook
+    (the slow, obvious way) gives the same probabilities."""
+    clean, corrupted = "Good morrow, Romeo.", "Good morrow, Kate."
+    result = gpt_patch(clean, corrupted)
+    a, b = model.encode(clean), model.encode(corrupted)
+    stream, token = record(model, a)[1].stream, model.encode(result["target"])[0]
+    for layer, position in [(-1, 0), (-1, 3), (0, 4), (1, 2), (2, len(b) - 1), (3, 1)]:
+        patch = {"layer": layer, "position": position, "vector": stream[layer + 1, position]}
+        logits = forward(model, b, None, parse_hooks({"patch": patch}, model.config))
+        z = logits[-1].astype(np.float64)
+        expected = np.exp(z - z.max())[token] / np.exp(z - z.max()).sum()
+        assert result["grid"][layer + 1][position] == pytest.approx(expected, rel=1e-4, abs=1e-7)
 
 
 @pytest.mark.parametrize(
@@ -214,22 +266,22 @@ def test_bad_hooks_name_their_argument(hooks, name):
 
 def test_prompts_are_checked_and_clipped(model):
     with pytest.raises(ValueError, match="^prompt"):
-        gpt.gpt_next_tokens("")
+        gpt_next_tokens("")
     long = "and so " * 300
-    assert len(gpt.gpt_encode(long)["ids"]) == model.n_ctx
-    assert len(gpt.gpt_generate(long, 3)["ids"]) == 3
+    assert len(gpt_encode(long)["ids"]) == model.n_ctx
+    assert len(gpt_generate(long, 3)["ids"]) == 3
 
 
 def test_seeded_sampling_repeats_and_greedy_never_varies():
-    a = gpt.gpt_generate("ROMEO:", 20, temperature=1.0, seed=4)
-    assert a == gpt.gpt_generate("ROMEO:", 20, temperature=1.0, seed=4)
-    assert a != gpt.gpt_generate("ROMEO:", 20, temperature=1.0, seed=5)
-    assert gpt.gpt_generate("ROMEO:", 20, seed=1) == gpt.gpt_generate("ROMEO:", 20, seed=2)
+    a = gpt_generate("ROMEO:", 20, temperature=1.0, seed=4)
+    assert a == gpt_generate("ROMEO:", 20, temperature=1.0, seed=4)
+    assert a != gpt_generate("ROMEO:", 20, temperature=1.0, seed=5)
+    assert gpt_generate("ROMEO:", 20, seed=1) == gpt_generate("ROMEO:", 20, seed=2)
 
 
 def test_logit_lens_last_layer_is_the_model_prediction(model):
-    lens = gpt.gpt_logit_lens(PROMPTS[1])
-    top = gpt.gpt_next_tokens(PROMPTS[1], 1)["top"][0]["token"]
+    lens = gpt_logit_lens(PROMPTS[1])
+    top = gpt_next_tokens(PROMPTS[1], 1)["top"][0]["token"]
     assert lens["top"][-1][-1][0]["token"] == top
     assert len(lens["top"]) == model.n_layer + 1
 
@@ -238,10 +290,10 @@ def test_the_model_has_an_induction_head(model):
     trace = json.loads((TRACES / "induction_cpu.json").read_text())
     head = trace["induction_head"]
     ids, span = trace["example_ids"], trace["span"]
-    weights = gpt.forward(model, ids, record=True)[2]["attn"][head["layer"]][head["head"]]
+    weights = record(model, ids)[1].attn[head["layer"]][head["head"]]
     q = np.arange(span, 2 * span)
     assert weights[q, q - span + 1].mean() > 0.3
-    loss = np.asarray(gpt.gpt_loss(gpt.load().decode(ids))["per_token"])
+    loss = np.asarray(gpt_loss(load().decode(ids))["per_token"])
     assert trace["second_copy_loss"] < trace["first_copy_loss"] - 3
     assert loss.size > 0
 
@@ -300,7 +352,8 @@ def test_model_trace_schema(path):
 
 @given(st.text(max_size=60))
 def test_shipped_tokenizer_round_trips_any_text(text):
-    model = gpt.load()
-    ids = [i for w in split_words(text) for i in encode_word(tuple(w.encode()), model.ranks)]
+    model = load()
+    ranks = model.tokenizer.ranks
+    ids = [i for w in split_words(text) for i in encode_word(tuple(w.encode()), ranks)]
     assert model.decode(ids) == text
     assert all(0 <= i < model.vocab_size for i in ids)

@@ -128,7 +128,7 @@ def test_a_changed_kernel_gives_a_new_wheel_name(tmp_path):
     (package / "__pycache__").mkdir(exist_ok=True)
     (package / "__pycache__" / "junk.cpython-312.pyc").write_bytes(b"x")
     assert runtime.build_wheel(package) == (name, data)  # caches never enter the wheel
-    softmax = package / "softmax.py"
+    softmax = package / "maths" / "softmax.py"
     softmax.write_text(softmax.read_text() + "\n# edited\n")
     new_name, _ = runtime.build_wheel(package)
     assert new_name != name and new_name.startswith("pyodide_kernels-0.1.0+g")
