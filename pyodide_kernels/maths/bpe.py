@@ -185,6 +185,20 @@ def train(text: str, num_merges: int, mode: str = "byte") -> Tokenizer:
     return Tokenizer(mode, base, learn_merges(words, len(base), num_merges))
 
 
+def merge_tree(tokenizer: Tokenizer, token: int) -> dict[str, Any]:
+    """How a token was built: the merge that made it and, below, the two it joined, down to
+    single characters or bytes (leaves have no ``parts``).
+
+    Example: with merges l+o -> lo, lo+w -> low: ``merge_tree(t, low)`` ->
+    {"token": "low", "parts": [{"token": "lo", "parts": [l, o]}, {"token": "w"}]}
+    """
+    made = {new: pair for pair, _, new in tokenizer.merges}
+    node: dict[str, Any] = {"token": tokenizer.display(token)}
+    if token in made:
+        node["parts"] = [merge_tree(tokenizer, part) for part in made[token]]
+    return node
+
+
 def bpe_train(
     text: Any = "low lower lowest lowly",
     num_merges: Any = 3,
@@ -194,7 +208,7 @@ def bpe_train(
     """Train and show every merge with the text after it, plus encodings of a few words.
 
     Example: ``bpe_train()["encoded"][0]`` -> {"text": "lowest", "ids": [11, 5, 6],
-    "tokens": ["lowe", "s", "t"]}
+    "tokens": ["lowe", "s", "t"]} (with each token's merge tree under "trees")
     """
     source = check_text(text)
     tokenizer = train(source, as_int(num_merges, "num_merges", 0, 2000), mode)
@@ -216,7 +230,14 @@ def bpe_train(
     encoded = []
     for sample in samples:
         ids = tokenizer.encode(sample)
-        encoded.append({"text": sample, "ids": ids, "tokens": [tokenizer.display(i) for i in ids]})
+        encoded.append(
+            {
+                "text": sample,
+                "ids": ids,
+                "tokens": [tokenizer.display(i) for i in ids],
+                "trees": [merge_tree(tokenizer, i) for i in ids],
+            }
+        )
     vocabulary = (
         [tokenizer.display(i) for i in range(len(tokenizer.base))] if mode == "char" else []
     )

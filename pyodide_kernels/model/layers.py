@@ -87,11 +87,19 @@ def gelu(x: np.ndarray) -> np.ndarray:
     return t
 
 
+def final_norm(model: Model, x: np.ndarray) -> np.ndarray:
+    """The final layer norm (ln_f) of residual vectors (…, d).
+
+    Example: ``final_norm(load(), np.ones((1, 128), 'f4')).shape`` -> (1, 128)
+    """
+    ln_f = Norm(model.w["ln_f.weight"], model.w["ln_f.bias"])
+    return layer_norm(x, ln_f, model.config.layer_norm_epsilon)
+
+
 def unembed(model: Model, x: np.ndarray) -> np.ndarray:
     """Logits (…, vocab) of residual vectors (…, d): the final layer norm, then every token's
     row of the embedding table (tied: W_U = wte), one dot product each.
 
     Example: ``unembed(load(), np.zeros((1, 128), 'f4')).shape`` -> (1, 1024)
     """
-    ln_f = Norm(model.w["ln_f.weight"], model.w["ln_f.bias"])
-    return layer_norm(x, ln_f, model.config.layer_norm_epsilon) @ model.w["wte.weight"].T
+    return final_norm(model, x) @ model.w["wte.weight"].T

@@ -17,11 +17,17 @@ from typing import Any
 from .._assets import data_path
 from .._validate import as_int
 from ..maths.costs import kv_cache_costs, matmul_schedule
-from ..model import check_prompt, generate_ids, load
+from ..maths.multihead import kv_cache_bytes
+from ..model import Model, check_prompt, generate_ids, load
 
 __kernels__ = ("kv_cache_story", "time_generation", "matmul_story", "gpu_specs")
 
 DEVICES = {"cpu": "this project's 2-core CPU", "cuda": "an H100 GPU"}
+#: Llama 3 8B's attention, from its published config.json (meta-llama/Meta-Llama-3-8B): 32
+#: layers, 32 query heads sharing 8 key/value heads of 128 numbers, an 8,192-token window,
+#: bfloat16 (2 bytes).
+LLAMA_3_8B = {"layers": 32, "n_head": 32, "n_kv_head": 8, "head_dim": 128, "tokens": 8192,
+              "bytes_per_number": 2}  # fmt: skip
 
 
 @lru_cache(maxsize=8)
@@ -78,6 +84,7 @@ def kv_cache_story(
         "saving": costs["total_without"] / costs["total_with"],
         "recorded": recorded_kv_timings(),
         "model": {"d": m.d, "layers": m.n_layer},
+        "cache_sizes": cache_sizes(m),
     }
     if measure is True:
         text = "KING HENRY:\nNow, lords, for France!"
@@ -90,6 +97,16 @@ def kv_cache_story(
             / result["live"]["without"]["tokens_per_second"]
         )
     return result
+
+
+def cache_sizes(model: Model) -> dict[str, Any]:
+    """A full window's KV cache for this model (float32) and for Llama 3 8B (bfloat16).
+
+    Example: ``cache_sizes(load())["this model"]["bytes"]["MHA"]`` -> 524288 (512 KiB)
+    """
+    c = model.config
+    ours = kv_cache_bytes(c.n_layer, c.n_head, c.n_head, c.head_size, c.n_ctx, 1, 4)
+    return {"this model": ours, "Llama 3 8B": kv_cache_bytes(**LLAMA_3_8B)}
 
 
 def best_rate(name: str, dtype: str) -> dict[str, Any]:
