@@ -47,8 +47,14 @@ def one_at_a_time(run_dir: Path, name: str) -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def torch():  # noqa: ANN201 (the module itself)
-    """PyTorch, the independent reference; a test that asks for it skips, saying why, without it."""
-    return pytest.importorskip("torch", reason=NO_TORCH)
+    """PyTorch, the independent reference; a test that asks for it skips, saying why, without it.
+
+    One thread: two workers and their browsers already share the two cores, and OpenMP's
+    spinning threads, oversubscribed, made a 5-second comparison take a minute.
+    """
+    module = pytest.importorskip("torch", reason=NO_TORCH)
+    module.set_num_threads(1)
+    return module
 
 
 @pytest.fixture
