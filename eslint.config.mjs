@@ -18,7 +18,7 @@ export default [
     languageOptions: { sourceType: "script" },
   },
   {
-    files: ["tools/**/*.mjs", "tests/**/*.mjs", "eslint.config.mjs"],
+    files: ["tools/**/*.mjs", "tests/**/*.mjs", "sitebuild/**/*.mjs", "eslint.config.mjs"],
     languageOptions: { ecmaVersion: 2023, sourceType: "module", globals: globals.node },
   },
 ];

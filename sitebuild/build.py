@@ -18,17 +18,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .assets import copy_data_files, copy_images, copy_static, sync_file
-from .blocks import Block
-from .chapters import Chapter, gather_chapters
 from .errors import BuildError
-from .links import check_links
-from .palette import VIRIDIS
-from .registry import Widget, load_registry
-from .render import PageBlocks, make_environment, render_markdown
-from .search import index_site
-from .statecache import StateCache
-from .vendor import vendor_libraries
+from .files import sync_file, write
+from .pages.assets import copy_data_files, copy_images, copy_static
+from .pages.blocks import Block
+from .pages.chapters import Chapter, gather_chapters
+from .pages.links import check_links
+from .pages.palette import VIRIDIS
+from .pages.registry import Widget, load_registry
+from .pages.render import PageBlocks, make_environment, render_markdown
+from .pages.search import index_site
+from .pages.statecache import StateCache
+from .pages.vendor import vendor_libraries
 
 #: Seconds the browser waits for the Python runtime before giving up and saying so.
 RUNTIME_TIMEOUT_S = 40
@@ -118,14 +119,6 @@ def page_config(
     }
 
 
-def write(path: Path, text: str) -> None:
-    """Write ``text`` unless the file already holds it (keeps mtimes still for watchers)."""
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-
-
 def remove_stale_pages(out: Path, pages: set[str]) -> list[str]:
     """Delete pages an earlier build wrote that this one did not (a renamed or removed chapter
     or widget), so the site never serves them; returns what went.
@@ -175,11 +168,11 @@ def build(config: BuildConfig) -> BuildResult:
     copy_images(root / "content" / "images", out / "images")
     runtime: dict[str, Any] = {}
     if config.vendor_runtime:
-        from .runtime import vendor_runtime
+        from .runtime.vendor import vendor_runtime
 
         runtime = vendor_runtime(out, root / ".cache", root)
         if runtime["compiled"]:
-            from .snapshot import vendor_snapshot
+            from .runtime.snapshot import vendor_snapshot
 
             worker = f"assets/{asset_hash}/runtime/kernel-worker.js"
             runtime["snapshot"] = vendor_snapshot(

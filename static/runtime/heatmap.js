@@ -12,7 +12,7 @@ function rgb(hex) {
 }
 
 /**
- * The palette colour of a value in [0, 1], interpolated as sitebuild/palette.py does.
+ * The palette colour of a value in [0, 1], interpolated as sitebuild/pages/palette.py does.
  * @param {string[]} palette
  * @param {number} value
  */
@@ -25,7 +25,7 @@ export function heatColour(palette, value) {
   return "#" + a.map((c, k) => Math.round(c + (b[k] - c) * t).toString(16).padStart(2, "0")).join("");
 }
 
-/** WCAG relative luminance of "#rrggbb", as sitebuild/palette.py computes it. */
+/** WCAG relative luminance of "#rrggbb", as sitebuild/pages/palette.py computes it. */
 function luminance(colour) {
   const linear = rgb(colour).map((c) => c / 255)
     .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));

@@ -183,7 +183,7 @@ async function boot(message) {
 }
 
 /**
- * Make the snapshot the build serves (asked for by sitebuild/snapshot.py in headless Chromium):
+ * Make the snapshot the build serves (asked for by sitebuild/runtime/snapshot.py in headless Chromium):
  * the same preloading as a restore, then NumPy and every kernel module imported.
  */
 async function makeSnapshot({ pyodide: indexURL, files, index, libraries }) {

@@ -47,7 +47,7 @@ export function checkSize(buffer, expected, what) {
 
 /**
  * The snapshot again from its stored form, which leaves out all-zero pages
- * (sitebuild/sparse.py): each stored run goes back to its offset in a zeroed buffer.
+ * (sitebuild/runtime/sparse.py): each stored run goes back to its offset in a zeroed buffer.
  * @param {Uint8Array} stored the runs, concatenated
  * @param {[number, number][]} runs [offset, size] of each, from the metadata
  * @param {number} size the whole snapshot's

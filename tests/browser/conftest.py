@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from sitebuild.build import BuildConfig, build
-from sitebuild.chromium import LAUNCH_ARGS, chromium_path
 from sitebuild.httpd import serve_site
+from sitebuild.runtime.chromium import LAUNCH_ARGS, chromium_path
 from tests.conftest import REPO, one_at_a_time
 
 BASE = "/how-llms-work/"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from sitebuild.chapters import gather_chapters
+from sitebuild.pages.chapters import gather_chapters
 
 from ..conftest import REPO
 from .conftest import wait_for_python

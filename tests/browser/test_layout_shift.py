@@ -20,8 +20,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from sitebuild.chapters import gather_chapters
-from sitebuild.registry import load_registry
+from sitebuild.pages.chapters import gather_chapters
+from sitebuild.pages.registry import load_registry
 from tests.conftest import REPO
 
 #: Core Web Vitals' upper bound for a "good" CLS.

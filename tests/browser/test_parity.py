@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page
 
 from pyodide_kernels.dispatch import call, kernel_names, kernel_table
-from sitebuild.registry import load_registry
+from sitebuild.pages.registry import load_registry
 
 from ..conftest import REPO
 from ..kernels.test_dispatch_examples import EXAMPLES, needs_arguments

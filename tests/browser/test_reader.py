@@ -100,7 +100,7 @@ def test_unknown_pages_get_the_404_page_content(page: Page, site_url):
 
 
 def test_heatmap_colours_match_the_build_and_follow_live_results(page: Page, chapter_url):
-    from sitebuild.palette import heat_colour, heat_style
+    from sitebuild.pages.palette import heat_colour, heat_style
 
     page.goto(chapter_url)
     values = [0, 0.05, 0.27, 0.5, 0.731, 0.999, 1, 1.5, -1]

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sitebuild.runtime import vendor_runtime
+from sitebuild.runtime.vendor import vendor_runtime
 from tests.conftest import one_at_a_time
 
 SMOKE = Path(__file__).with_name("node_smoke.mjs")

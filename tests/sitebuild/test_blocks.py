@@ -5,8 +5,8 @@ from __future__ import annotations
 import markdown
 import pytest
 
-from sitebuild.blocks import Block, BlockExtension, parse_blocks, parse_value
 from sitebuild.errors import BuildError
+from sitebuild.pages.blocks import Block, BlockExtension, parse_blocks, parse_value
 
 
 def render(source: str, offset: int = 0) -> str:

@@ -6,7 +6,7 @@ import pytest
 
 from sitebuild.build import BuildConfig, build
 from sitebuild.errors import BuildError
-from sitebuild.links import resolve
+from sitebuild.pages.links import resolve
 
 FRONT = "---\ntitle: {title}\norder: {order}\nsummary: S.\n---\n"
 

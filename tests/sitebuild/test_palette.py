@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sitebuild.palette import VIRIDIS, heat_colour, heat_style, luminance, rgb
+from sitebuild.pages.palette import VIRIDIS, heat_colour, heat_style, luminance, rgb
 
 
 def test_ends_and_clamping():

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild import pyc, runtime
 from sitebuild.errors import BuildError
-from sitebuild.runtime import KERNELS_PACKAGE, NUMPY_CARRIER, PYODIDE_VERSION, vendor_runtime
+from sitebuild.runtime import pyc
+from sitebuild.runtime import vendor as runtime
+from sitebuild.runtime.vendor import KERNELS_PACKAGE, NUMPY_CARRIER, PYODIDE_VERSION, vendor_runtime
 from tests.conftest import one_at_a_time
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -156,8 +157,8 @@ def test_a_warm_cache_needs_no_network_no_compiler_and_rewrites_nothing(tmp_path
 def test_the_stdlib_and_numpy_are_byte_compiled_by_pyodides_own_python(tmp_path):
     import zipfile
 
-    from sitebuild.pyc import node_available
-    from sitebuild.runtime import vendor_runtime
+    from sitebuild.runtime.pyc import node_available
+    from sitebuild.runtime.vendor import vendor_runtime
 
     if not node_available():
         pytest.skip("Node.js is needed to run Pyodide's CPython at build time")

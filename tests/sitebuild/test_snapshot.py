@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild.snapshot import (
+from sitebuild.runtime.snapshot import (
     SITE_PACKAGES,
     WORKER_INPUTS,
     bundle_wheels,

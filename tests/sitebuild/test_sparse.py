@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sitebuild.sparse import nonzero_runs, pack, unpack
+from sitebuild.runtime.sparse import nonzero_runs, pack, unpack
 
 #: Data made of pages that are all zeros or not, with a short tail: what a heap looks like.
 pages = st.lists(st.sampled_from([bytes(8), b"\1" + bytes(7), bytes(7) + b"\xff", b"abcdefgh"]))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 
-from sitebuild import statecache
-from sitebuild.statecache import StateCache, fingerprint
+from sitebuild.pages import statecache
+from sitebuild.pages.statecache import StateCache, fingerprint
 
 
 def test_results_are_computed_once_and_kept_until_an_input_changes(tmp_path, monkeypatch):

@@ -11,7 +11,7 @@ import pytest
 
 from sitebuild.build import BuildConfig, build
 from sitebuild.errors import BuildError
-from sitebuild.vendor import library_file
+from sitebuild.pages.vendor import library_file
 from tests.conftest import registry_text
 
 CHAPTER = "---\ntitle: A\norder: 1\nsummary: S.\n---\n::: widget charted\n:::\n"

@@ -27,8 +27,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from .assets import sync_file
-from .errors import BuildError
+from ..errors import BuildError
+from ..files import sync_file
 from .pyc import compile_archives, node_available
 
 PYODIDE_VERSION = "0.27.7"

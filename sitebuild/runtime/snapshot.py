@@ -5,7 +5,7 @@ module imported, made at build time in headless Chromium by the site's own worke
 Served from ``pyodide/snapshot/``, every name carrying the snapshot's key (a hash of everything
 it depends on, so hosts may cache them for a year):
 - ``<key>.bin``: the snapshot (Pyodide's header, then the WebAssembly heap), without its
-  all-zero pages (``sitebuild/sparse.py``; the metadata's ``runs`` say where the rest goes);
+  all-zero pages (``sparse.py``; the metadata's ``runs`` say where the rest goes);
 - ``<key>-files.bin``: the NumPy and kernels wheels' files, concatenated;
 - ``<key>.json``: the metadata the worker checks before restoring: Pyodide's version, the index
   of the files, the shared libraries in load order, the memory layout they gave when the
@@ -32,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .assets import sync_file
+from ..files import sync_file
 from .sparse import pack
 
 SITE_PACKAGES = "/lib/python3.12/site-packages/"
@@ -165,8 +165,8 @@ def make_snapshot(
     """
     from playwright.sync_api import sync_playwright
 
+    from ..httpd import serve_site
     from .chromium import LAUNCH_ARGS, chromium_path
-    from .httpd import serve_site
 
     message = {"index": index, "libraries": libraries}
     with serve_site(site_dir, "/") as url, sync_playwright() as p:

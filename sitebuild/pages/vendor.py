@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .assets import sync_file
+from ..files import sync_file
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ Example:
 
 from __future__ import annotations
 
-from .errors import BuildError
+from ..errors import BuildError
 
 DELIMITER = "---"
 

@@ -11,6 +11,8 @@ import os
 import shutil
 from pathlib import Path
 
+from ..files import sync_file
+
 
 def tree_files(root: Path) -> list[Path]:
     """Every file below ``root``, sorted, skipping hidden and cache files."""
@@ -29,17 +31,6 @@ def tree_hash(root: Path, length: int = 8) -> str:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()[:length]
-
-
-def sync_file(source: Path, target: Path) -> bool:
-    """Copy ``source`` to ``target`` unless an identical file (size and mtime) is there."""
-    if target.is_file():
-        a, b = source.stat(), target.stat()
-        if a.st_size == b.st_size and int(a.st_mtime) == int(b.st_mtime):
-            return False
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(source, target)
-    return True
 
 
 def copy_static(static_dir: Path, site_dir: Path) -> str:

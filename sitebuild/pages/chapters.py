@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BuildError
+from ..errors import BuildError
 from .frontmatter import split_front_matter
 
 REQUIRED_FIELDS = ("title", "order", "summary")

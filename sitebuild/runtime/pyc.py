@@ -1,6 +1,7 @@
 """Byte-compiled runtime files: the stdlib zip and the wheels with ``.pyc`` instead of ``.py``,
-compiled by Pyodide's own CPython 3.12 running under Node (``tools/compile_pyc.mjs``), so the
-browser skips compiling Python at start-up (measured: about half the time to a first result).
+compiled by Pyodide's own CPython 3.12 running under Node (``compile_pyc.mjs`` beside this
+file), so the browser skips compiling Python at start-up (measured: about half the time to a first
+result).
 
 Results are cached in ``.cache/pyc/`` under the input's hash: a rebuild compiles nothing it has
 compiled before. Without Node the build goes on with the plain files only and says so.
@@ -18,9 +19,9 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from .errors import BuildError
+from ..errors import BuildError
 
-COMPILER = Path(__file__).resolve().parent.parent / "tools" / "compile_pyc.mjs"
+COMPILER = Path(__file__).resolve().parent / "compile_pyc.mjs"
 STDLIB_PREFIX = "/lib/python312.zip/"
 SITE_PREFIX = "/lib/python3.12/site-packages/"
 #: Members left out of the compiled archives (regular expressions on the member's name): what

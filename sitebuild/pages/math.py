@@ -19,7 +19,7 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-from .errors import BuildError
+from ..errors import BuildError
 
 INLINE = re.compile(r"(?<![\\$])\$(?=\S)(?P<tex>[^$\n]*?\S)\$(?!\d)")
 CODE_SPAN = re.compile(r"(`+).*?\1")

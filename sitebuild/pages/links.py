@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from .errors import BuildError
+from ..errors import BuildError
 
 
 class LinkCollector(HTMLParser):

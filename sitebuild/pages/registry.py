@@ -14,8 +14,8 @@ from typing import Any
 
 from pyodide_kernels.dispatch import call, kernel_names
 
+from ..errors import BuildError
 from .blocks import Block
-from .errors import BuildError
 from .vendor import LIBRARIES
 
 #: Block parameters that tune the widget's page, not its kernel call.

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import BuildError
+from ..errors import BuildError
 
 
 def index_site(site_dir: Path) -> float:

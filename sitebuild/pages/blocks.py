@@ -25,7 +25,7 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-from .errors import BuildError
+from ..errors import BuildError
 
 FENCE = ":::"
 OPENING = re.compile(r"^:::\s*(?P<kind>[a-z][a-z0-9-]*)(?:\s+(?P<name>[A-Za-z0-9_-]+))?\s*$")

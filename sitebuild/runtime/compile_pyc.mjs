@@ -1,5 +1,5 @@
 // Byte-compile Python archives with Pyodide's own CPython (run under Node at build time).
-// usage: node tools/compile_pyc.mjs INDEX_URL JOBS_JSON
+// usage: node sitebuild/runtime/compile_pyc.mjs INDEX_URL JOBS_JSON
 //   JOBS_JSON: [{"input": "/abs/in.zip", "output": "/abs/out.zip", "prefix": "/lib/python312.zip/",
 //                "drop": ["regex on member names to leave out", ...]}]
 // Each .py member becomes an unchecked hash-based .pyc (never compared with a source, which is
