@@ -14,7 +14,7 @@ export default [
     },
   },
   {
-    files: ["static/runtime/theme.js", "static/runtime/embed-host.js"],
+    files: ["static/page/theme.js", "static/page/embed-host.js"],
     languageOptions: { sourceType: "script" },
   },
   {

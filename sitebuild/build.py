@@ -163,7 +163,7 @@ def build(config: BuildConfig) -> BuildResult:
 
     out.mkdir(parents=True, exist_ok=True)
     asset_hash = copy_static(static_dir, out)
-    sync_file(static_dir / "runtime" / "embed-host.js", out / "embed" / "host.js")
+    sync_file(static_dir / "page" / "embed-host.js", out / "embed" / "host.js")
     copy_data_files({f for w in registry.values() for f in w.data}, root, out)
     copy_images(root / "content" / "images", out / "images")
     runtime: dict[str, Any] = {}
@@ -174,7 +174,7 @@ def build(config: BuildConfig) -> BuildResult:
         if runtime["compiled"]:
             from .runtime.snapshot import vendor_snapshot
 
-            worker = f"assets/{asset_hash}/runtime/kernel-worker.js"
+            worker = f"assets/{asset_hash}/python/kernel-worker.js"
             runtime["snapshot"] = vendor_snapshot(
                 out, runtime["index_url"], worker, root / ".cache", make=config.make_snapshot
             )

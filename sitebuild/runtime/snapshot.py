@@ -1,6 +1,6 @@
 """The memory snapshot the kernel worker boots from: Python's heap with NumPy and every kernel
 module imported, made at build time in headless Chromium by the site's own worker
-(``static/runtime/snapshot.js`` says how it works), served beside the runtime.
+(``static/python/snapshot.js`` says how it works), served beside the runtime.
 
 Served from ``pyodide/snapshot/``, every name carrying the snapshot's key (a hash of everything
 it depends on, so hosts may cache them for a year):
@@ -16,7 +16,7 @@ boots from the byte-compiled files, as it does whenever a browser refuses the sn
 are cached in ``.cache/snapshot/<key>/``: only a change to the runtime, the kernels or the
 worker makes a new one (about 5 s).
 
-Example: ``vendor_snapshot(site, "pyodide/0.27.7-5d41402a/", "assets/3fa1c09b/runtime/
+Example: ``vendor_snapshot(site, "pyodide/0.27.7-5d41402a/", "assets/3fa1c09b/python/
 kernel-worker.js", cache)`` -> 'pyodide/snapshot/1a2b3c4d5e6f7a8b.json'
 """
 
@@ -88,12 +88,12 @@ def snapshot_key(inputs: dict[str, Path]) -> str:
 
 def snapshot_inputs(site_dir: Path, index_url: str, worker: str) -> dict[str, Path]:
     """What a snapshot depends on, labelled as served: files of the runtime folder by their
-    path there (``pyc/numpy-….whl``), the worker's by ``runtime/<name>``."""
+    path there (``pyc/numpy-….whl``), the worker's by ``python/<name>``."""
     runtime = site_dir / index_url
     inputs = {name: runtime / name for name in RUNTIME_INPUTS}
     inputs |= {f"pyc/{p.name}": p for p in sorted((runtime / "pyc").glob("*.whl"))}
     worker_dir = (site_dir / worker).parent
-    inputs |= {f"runtime/{name}": worker_dir / name for name in WORKER_INPUTS}
+    inputs |= {f"python/{name}": worker_dir / name for name in WORKER_INPUTS}
     return inputs
 
 

@@ -1,7 +1,7 @@
 """A memory snapshot stored without its all-zero pages: a third of Pyodide's heap after
 ``import numpy`` is zeros (36 MB, 24 MB of them not), which the browser would otherwise read from
 its cache and copy on every page. The worker puts the runs back (``unpackSnapshot`` in
-``static/runtime/snapshot.js``; ``unpack`` here is its reference).
+``static/python/snapshot.js``; ``unpack`` here is its reference).
 
 Example: ``pack(b"ab" + bytes(8190) + b"c", page=4096)`` -> (b"ab" + bytes(4094) + b"c",
 [[0, 4096], [8192, 1]]): the middle page is all zeros and left out.

@@ -4,9 +4,9 @@
  * a row names the key it attends to most. The table changes size, so this widget draws it
  * (textContent only) and colours it with the shared palette.
  */
-import { formatValue } from "../runtime/bind.js";
-import { heatColour, textOn } from "../runtime/heatmap.js";
-import { visible } from "./tokenizer-playground.js";
+import { formatValue } from "../page/bind.js";
+import { heatColour, textOn } from "../page/heatmap.js";
+import { visible } from "./shared/text.js";
 
 /** A header or data cell with text. */
 function cell(tag, text) {

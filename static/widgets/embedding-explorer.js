@@ -3,9 +3,9 @@
  * embedding table is drawn as colours, with its nearest neighbours by cosine similarity.
  * Lists change length, so this widget draws them itself (textContent only).
  */
-import { visible } from "./tokenizer-playground.js";
-import { formatValue } from "../runtime/bind.js";
-import { drawTokenButtons } from "./token-buttons.js";
+import { visible } from "./shared/text.js";
+import { formatValue } from "../page/bind.js";
+import { drawTokenButtons } from "./shared/token-buttons.js";
 
 /** The neighbour list: token, a meter and the cosine. */
 function drawNeighbours(list, state) {

@@ -3,7 +3,7 @@
  * generations with Plotly, served by this site, and our measured H100 point; the cited table
  * stays below for readers without the chart.
  */
-import { drawChart } from "./charts.js";
+import { drawChart } from "./shared/charts.js";
 
 /** @param {object} context see page.js makeContext */
 export async function mount(context) {

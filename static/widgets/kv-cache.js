@@ -3,7 +3,7 @@
  * keys and values are computed and which are reused, with the work counted so far; then time
  * the real model both ways in this browser.
  */
-import { formatValue } from "../runtime/bind.js";
+import { formatValue } from "../page/bind.js";
 
 const reducedMotion = () => window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 

@@ -4,9 +4,9 @@
  * browser; every lab's takeaways export together as a Markdown list). Everything the kernel
  * returns is drawn with textContent.
  */
-import { formatValue } from "../runtime/bind.js";
-import { heatColour, textOn } from "../runtime/heatmap.js";
-import { visible } from "./tokenizer-playground.js";
+import { formatValue } from "../page/bind.js";
+import { heatColour, textOn } from "../page/heatmap.js";
+import { visible } from "./shared/text.js";
 
 const STORE = "hlw-lab-takeaways";
 

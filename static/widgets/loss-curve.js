@@ -3,7 +3,7 @@
  * build-time state, which a kernel read from traces/loss_curve.json. Without Plotly the page
  * keeps the summary and the table.
  */
-import { drawChart } from "./charts.js";
+import { drawChart } from "./shared/charts.js";
 
 /** @param {object} context see page.js makeContext */
 export async function mount(context) {

@@ -2,7 +2,7 @@
  * Model playground: the project's own small GPT, running in NumPy in this page, continues the
  * reader's text; the widget reports how fast this browser generated it.
  */
-import { wireModelSettings } from "./model-settings.js";
+import { wireModelSettings } from "./shared/model-settings.js";
 
 /** @param {object} context see page.js makeContext */
 export function mount(context) {

@@ -3,7 +3,7 @@
  * shared heatmap code), RoPE's wheel for one dimension pair, and the order-blindness table,
  * whose rows this widget draws itself (textContent only).
  */
-import { formatValue } from "../runtime/bind.js";
+import { formatValue } from "../page/bind.js";
 
 /** Move the wheel's arrows and labels to the new pair's angles. */
 function drawWheel(root, points) {

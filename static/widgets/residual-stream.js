@@ -2,9 +2,9 @@
  * Residual stream: one token followed through the real model's blocks, with the length of what
  * each attention and MLP adds to its stream. Bars are scaled to the largest contribution.
  */
-import { pick } from "../runtime/bind.js";
-import { visible } from "./tokenizer-playground.js";
-import { drawTokenButtons } from "./token-buttons.js";
+import { pick } from "../page/bind.js";
+import { visible } from "./shared/text.js";
+import { drawTokenButtons } from "./shared/token-buttons.js";
 
 /** @param {object} context see page.js makeContext */
 export function mount(context) {

@@ -2,7 +2,7 @@
  * Scaling-law calculator: a parameter count and a tokens-per-parameter ratio give the training
  * tokens, the compute (6·N·D) and the accelerator-days, computed in Python.
  */
-import { formatValue } from "../runtime/bind.js";
+import { formatValue } from "../page/bind.js";
 
 /** Show the derived figures in the units of the table. */
 function show(root, state) {

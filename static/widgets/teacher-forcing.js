@@ -2,8 +2,8 @@
  * Teacher forcing: every position of the reader's text is one prediction, with the model's
  * probability for the true next token and its loss. Rows vary, so this widget draws them.
  */
-import { formatValue } from "../runtime/bind.js";
-import { visible } from "./tokenizer-playground.js";
+import { formatValue } from "../page/bind.js";
+import { visible } from "./shared/text.js";
 
 /** One table row per position, the hardest marked. */
 function drawRows(body, state) {

@@ -4,10 +4,7 @@
  * itself (with textContent only).
  */
 
-/** Make whitespace visible in a token: "·" for a space, "↵" for a newline, "→" for a tab. */
-export function visible(text) {
-  return text.replace(/ /g, "·").replace(/\n/g, "↵").replace(/\r/g, "␍").replace(/\t/g, "→");
-}
+import { visible } from "./shared/text.js";
 
 /** Draw the token chips for a result. */
 function drawTokens(list, state) {

@@ -52,12 +52,12 @@ def test_the_build_serves_a_snapshot_bound_to_the_files_it_was_made_from(built_s
     assert "Chrome/" in meta["made_in"] and meta["layout"]["table"] > 0
     assert meta["layout"]["heapBase"] > 0
     for label, digest in meta["inputs"].items():
-        if label.startswith("runtime/"):  # the worker's own files, in the hashed assets folder
+        if label.startswith("python/"):  # the worker's own files, in the hashed assets folder
             (served,) = (built_site / "assets").glob(f"*/{label}")
         else:
             served = runtime_folder(built_site) / label
         assert hashlib.sha256(served.read_bytes()).hexdigest() == digest, label
-    assert {"pyodide.asm.wasm", "python_stdlib.pyc.zip", "runtime/snapshot.js"} <= set(
+    assert {"pyodide.asm.wasm", "python_stdlib.pyc.zip", "python/snapshot.js"} <= set(
         meta["inputs"]
     )
     files = (folder / meta["files"]).read_bytes()
@@ -201,7 +201,7 @@ def test_a_snapshot_reader_that_cannot_start_sends_the_boot_to_the_compiled_file
     page: Page, quiz_url, built_site
 ):
     # (page.route does not see a worker's own workers: the file is taken away for this test)
-    (reader,) = (built_site / "assets").glob("*/runtime/snapshot-reader.js")
+    (reader,) = (built_site / "assets").glob("*/python/snapshot-reader.js")
     hidden = reader.with_suffix(".hidden")
     reader.rename(hidden)
     try:

@@ -181,7 +181,7 @@ def test_a_host_cannot_resize_frames_it_did_not_load_from_us(page: Page, other_o
     )
     page.goto(other_origin_url + "spoof.html")
     page.add_script_tag(
-        path=str(__import__("pathlib").Path(__file__).parents[2] / "static/runtime/embed-host.js")
+        path=str(__import__("pathlib").Path(__file__).parents[2] / "static/page/embed-host.js")
     )
     page.evaluate("""() => { const f = document.querySelector('iframe');
         window.postMessage({type: 'hlw-embed-height', height: 999}, '*'); }""")

@@ -1,5 +1,5 @@
 """The build writes numbers exactly as the page's own script rewrites them: the Jinja filters
-``fixed`` and ``sci`` against ``formatValue`` (static/runtime/bind.js) and ``js_number`` against
+``fixed`` and ``sci`` against ``formatValue`` (static/page/bind.js) and ``js_number`` against
 JavaScript's ``String(number)``, all run by Node, so a value shown at build time reads the same
 once a script shows it again."""
 
@@ -26,7 +26,7 @@ def page_formats(values: list[float], digits: int, tmp_path: Path) -> list[list[
     if shutil.which("node") is None:
         pytest.skip("Node.js runs the page's own formatting code as the reference")
     for name in ("bind.js", "answers.js"):
-        shutil.copy(REPO / "static" / "runtime" / name, tmp_path / name)
+        shutil.copy(REPO / "static" / "page" / name, tmp_path / name)
     (tmp_path / "package.json").write_text('{"type": "module"}')  # the page loads them as modules
     script = (
         "import { formatValue } from './bind.js';"

@@ -55,13 +55,13 @@ def test_the_key_changes_with_any_input_byte_or_label(tmp_path):
     assert key != snapshot_key({"pyodide.asm.wasm": first, "python_stdlib.pyc.zip": second})
 
 
-WORKER_URL = "assets/h/runtime/kernel-worker.js"
+WORKER_URL = "assets/h/python/kernel-worker.js"
 
 
 def fake_site(tmp_path: Path) -> Path:
     """A site with every input a snapshot needs (not a runnable one)."""
     site = tmp_path / "site"
-    runtime, worker = site / "pyodide" / "v", site / "assets" / "h" / "runtime"
+    runtime, worker = site / "pyodide" / "v", site / "assets" / "h" / "python"
     (runtime / "pyc").mkdir(parents=True)
     worker.mkdir(parents=True)
     for name in ("pyodide.asm.wasm", "pyodide.asm.js", "pyodide.mjs", "python_stdlib.pyc.zip"):

@@ -2,7 +2,7 @@
  * A row of token buttons to pick one token from, shared by the widgets that follow or look up
  * a single token. Drawn with textContent only.
  */
-import { visible } from "./tokenizer-playground.js";
+import { visible } from "./text.js";
 
 /**
  * Fill ``box`` with one button per token; the picked one is pressed.

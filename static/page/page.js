@@ -3,7 +3,7 @@
  * Python worker when the page is idle (or at the first touch of a widget), and keep each
  * widget's status line honest about where its numbers come from.
  */
-import { KernelClient } from "./kernel-client.js";
+import { KernelClient } from "../python/kernel-client.js";
 import { applyState, describeTally, gradeAll, revealAll } from "./bind.js";
 import { judge } from "./answers.js";
 import { setupEmbedChild, fillEmbedCodes } from "./embed.js";
@@ -12,7 +12,7 @@ import { readWidgetArgs, writeWidgetArgs } from "./permalink.js";
 import { exportFromButton, paintHeat } from "./heatmap.js";
 
 const config = JSON.parse(document.getElementById("hlw-config").textContent);
-const client = new KernelClient(config, new URL("./kernel-worker.js", import.meta.url));
+const client = new KernelClient(config, new URL("../python/kernel-worker.js", import.meta.url));
 const widgets = [];
 const vendorLoads = new Map();
 
