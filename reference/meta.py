@@ -6,37 +6,14 @@ Example: ``trace_metadata("matmul", device="cpu", dtype="float32", seed=0)["sche
 from __future__ import annotations
 
 import datetime
-import os
 import platform
-import subprocess
 from pathlib import Path
 from typing import Any
 
+from sitebuild.files import git_revision
+
 SCHEMA_VERSION = 1
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def git_revision() -> str:
-    """The checkout's revision (with '+dirty' for uncommitted changes), or 'unknown'.
-
-    ``$HLW_GIT_REVISION`` overrides it, for a copy of the tree without .git (the GPU machine).
-    """
-    if os.environ.get("HLW_GIT_REVISION"):
-        return os.environ["HLW_GIT_REVISION"]
-    try:
-        rev = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=ROOT,
-            text=True,
-            capture_output=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain"], cwd=ROOT, text=True, capture_output=True, check=True
-        ).stdout.strip()
-        return rev + ("+dirty" if dirty else "")
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
 
 
 def cpu_name() -> str:
@@ -64,7 +41,7 @@ def trace_metadata(kind: str, device: str, dtype: str, seed: int, **extra: Any) 
         "torch": torch.__version__,
         "seed": seed,
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "git_revision": git_revision(),
+        "git_revision": git_revision(ROOT),
         "threads": torch.get_num_threads(),
         **extra,
     }

@@ -12,14 +12,13 @@ Example: ``build(BuildConfig(root=Path("."), out_dir=Path("site")))`` -> BuildRe
 from __future__ import annotations
 
 import json
-import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import BuildError
-from .files import sync_file, write
+from .files import git_revision, sweep, sync_file, write
 from .pages.assets import copy_data_files, copy_images, copy_static
 from .pages.blocks import Block
 from .pages.chapters import Chapter, gather_chapters
@@ -76,22 +75,6 @@ class BuildResult:
     runtime: dict[str, Any] = field(default_factory=dict)
 
 
-def git_revision(root: Path) -> str:
-    """The checkout's short revision, or 'unknown' outside git."""
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=root,
-            text=True,
-            capture_output=True,
-            check=True,
-            timeout=5,
-        )
-        return out.stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-
-
 def page_config(
     config: BuildConfig,
     asset_hash: str,
@@ -125,15 +108,10 @@ def remove_stale_pages(out: Path, pages: set[str]) -> list[str]:
 
     Example: after renaming a.md to b.md, ``remove_stale_pages(site, {"b.html"})`` -> ["a.html"]
     """
-    stale = [
-        path.relative_to(out).as_posix()
-        for folder in (out, out / "embed")
-        if folder.is_dir()
-        for path in folder.glob("*.html")
-        if path.relative_to(out).as_posix() not in pages
-    ]
-    for relative in stale:
-        (out / relative).unlink()
+    stale = []
+    for prefix in ("", "embed/"):
+        kept = {page.removeprefix(prefix) for page in pages if page.startswith(prefix)}
+        stale += [prefix + name for name in sweep(out / prefix, kept, pattern="*.html")]
     return stale
 
 

@@ -15,12 +15,18 @@ from pathlib import Path
 REVISION_VARIABLE = "HLW_GIT_REVISION"
 
 
-def write(path: Path, text: str) -> None:
-    """Write ``text`` unless the file already holds it (keeps mtimes still for watchers)."""
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return
+def write(path: Path, content: str | bytes) -> bool:
+    """Write ``content`` (text as UTF-8) unless the file already holds exactly it, which keeps
+    mtimes still for watchers and caches; return whether it wrote.
+
+    Example: ``write(Path("site/a.html"), "<p>")`` -> True, and again -> False
+    """
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    path.write_bytes(data)
+    return True
 
 
 def sync_file(source: Path, target: Path) -> bool:

@@ -7,11 +7,9 @@ Example: ``tree_hash(Path("static"))`` -> '3fa1c09b'
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
 from pathlib import Path
 
-from ..files import sync_file
+from ..files import sweep, sync_file
 
 
 def tree_files(root: Path) -> list[Path]:
@@ -40,10 +38,7 @@ def copy_static(static_dir: Path, site_dir: Path) -> str:
     target = assets / digest
     for path in tree_files(static_dir):
         sync_file(path, target / path.relative_to(static_dir))
-    if assets.is_dir():
-        for old in assets.iterdir():
-            if old.name != digest:
-                shutil.rmtree(old) if old.is_dir() else os.remove(old)
+    sweep(assets, keep={digest})
     return digest
 
 

@@ -5,9 +5,10 @@
     :::
 
 Values are JSON (``[1, 2]``, ``0.5``, ``true``, ``"text"``); anything that is not JSON is taken as
-a plain string. A Python-Markdown preprocessor finds the blocks before any other parsing, so it
-knows their file line numbers; it hands each to a renderer supplied by the build and stashes the
-HTML it returns. A malformed block raises ``BuildError`` with ``path:line``.
+a plain string (``pyodide_kernels._validate.parse_value``, which the labs' ``--set`` reads too).
+A Python-Markdown preprocessor finds the blocks before any other parsing, so it knows their file
+line numbers; it hands each to a renderer supplied by the build and stashes the HTML it returns.
+A malformed block raises ``BuildError`` with ``path:line``.
 
 Example: ``parse_blocks(["::: note", "text: hi", ":::"], "a.md", 0)`` ->
 [Block(kind="note", name="", params={"text": "hi"}, path="a.md", line=1, end=3)]
@@ -15,7 +16,6 @@ Example: ``parse_blocks(["::: note", "text: hi", ":::"], "a.md", 0)`` ->
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +24,8 @@ from typing import Any
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
+
+from pyodide_kernels._validate import parse_value
 
 from ..errors import BuildError
 
@@ -46,17 +48,6 @@ class Block:
     def error(self, reason: str, line: int | None = None) -> BuildError:
         """A ``BuildError`` located at this block (or at one of its lines)."""
         return BuildError(self.path, line or self.line, reason)
-
-
-def parse_value(text: str) -> Any:
-    """A parameter value: JSON when it parses, else the stripped text.
-
-    Example: ``parse_value("[1, 2]")`` -> [1, 2]; ``parse_value("hello")`` -> 'hello'
-    """
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text.strip()
 
 
 def parse_blocks(lines: list[str], path: str, offset: int) -> list[Block]:

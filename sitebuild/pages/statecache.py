@@ -21,6 +21,8 @@ from typing import Any
 
 from pyodide_kernels.dispatch import call
 
+from ..files import sweep
+
 INPUTS = ("pyodide_kernels", "traces", "data")
 
 
@@ -68,9 +70,7 @@ class StateCache:
         if self.path is None or not self.changed:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        for old in self.path.parent.glob("*.json"):
-            if old != self.path:
-                old.unlink()
+        sweep(self.path.parent, keep={self.path.name}, pattern="*.json")
         # subtle: written whole, then renamed, so a build running beside this one (make serve and
         # the tests, two test workers) never reads half a file
         partial = self.path.with_suffix(f".{os.getpid()}.partial")

@@ -12,12 +12,11 @@ Example: ``vendor_libraries({"plotly"}, Path("site"))``
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from ..files import sync_file
+from ..files import sweep, sync_file
 
 
 @dataclass(frozen=True)
@@ -63,9 +62,5 @@ def vendor_libraries(names: set[str], site_dir: Path) -> dict[str, dict[str, str
         file_name = hashed_name(name, source)
         sync_file(source, target / file_name)
         entries[name] = {"url": f"vendor/{file_name}", "global": LIBRARIES[name].global_name}
-    if target.is_dir():
-        keep = {Path(entry["url"]).name for entry in entries.values()}
-        for old in target.iterdir():
-            if old.name not in keep:
-                os.remove(old)
+    sweep(target, keep={Path(entry["url"]).name for entry in entries.values()})
     return entries

@@ -22,6 +22,8 @@ from typing import Any
 from ..errors import BuildError
 
 COMPILER = Path(__file__).resolve().parent / "compile_pyc.mjs"
+#: The archive writer the compiler runs inside Pyodide (and the build in CPython).
+WRITER = Path(__file__).resolve().parent / "wheel.py"
 STDLIB_PREFIX = "/lib/python312.zip/"
 SITE_PREFIX = "/lib/python3.12/site-packages/"
 #: Members left out of the compiled archives (regular expressions on the member's name): what
@@ -44,10 +46,11 @@ DROP = (
 
 
 def cached_name(path: Path) -> str:
-    """Cache file name for a compiled copy of ``path``: the hash of its content, the compiler
-    and the drop list, then its name (a change to either recompiles)."""
+    """Cache file name for a compiled copy of ``path``: the hash of its content, the compiler,
+    the archive writer it runs and the drop list, then its name (a change to any recompiles)."""
     digest = hashlib.sha256(path.read_bytes())
     digest.update(COMPILER.read_bytes())
+    digest.update(WRITER.read_bytes())
     digest.update("\n".join(DROP).encode())
     return f"{digest.hexdigest()[:16]}-{path.name}"
 

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..files import sync_file
+from ..files import sweep, sync_file
 from .sparse import pack
 
 SITE_PACKAGES = "/lib/python3.12/site-packages/"
@@ -212,14 +212,10 @@ def vendor_snapshot(
             return None
         urls = {"pyodide": index_url, "worker": worker}
         build_snapshot(site_dir, urls, wheels, inputs, key, cached)
-    for old in (cache_dir / "snapshot").iterdir():
-        if old.name != key:
-            shutil.rmtree(old, ignore_errors=True)  # one snapshot kept: they are 40 MB each
-    target.mkdir(parents=True, exist_ok=True)
-    for old in target.iterdir():
-        if not old.name.startswith(key):
-            old.unlink()
-    for name in (f"{key}.bin", f"{key}-files.bin", f"{key}.json"):
+    sweep(cache_dir / "snapshot", keep={key})  # one snapshot kept: they are 40 MB each
+    served = {f"{key}.bin", f"{key}-files.bin", f"{key}.json"}
+    sweep(target, keep=served)
+    for name in sorted(served):
         sync_file(cached / name, target / name)
     return f"pyodide/snapshot/{key}.json"
 

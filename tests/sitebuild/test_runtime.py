@@ -20,6 +20,7 @@ from sitebuild.errors import BuildError
 from sitebuild.runtime import pyc
 from sitebuild.runtime import vendor as runtime
 from sitebuild.runtime.vendor import KERNELS_PACKAGE, NUMPY_CARRIER, PYODIDE_VERSION, vendor_runtime
+from sitebuild.runtime.wheel import FIXED_TIME
 from tests.conftest import one_at_a_time
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,7 +115,7 @@ def test_the_kernels_wheel_is_valid_and_locked_with_numpy(tmp_path):
         sources = {p.relative_to(ROOT).as_posix() for p in (ROOT / "pyodide_kernels").glob("*.py")}
         assert sources <= set(names)
         assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
-        assert {i.date_time for i in archive.infolist()} == {runtime.FIXED_TIME}
+        assert {i.date_time for i in archive.infolist()} == {FIXED_TIME}
     # every file either lock names is served
     for lock_name in ("pyodide-lock.json", "pyodide-lock.pyc.json"):
         for package in json.loads((folder / lock_name).read_text())["packages"].values():
