@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from markupsafe import Markup
 
 from .blocks import Block, BlockExtension
 from .math import MathExtension
+from .numbers import fixed, js_number, sci
 from .palette import heat_style
 from .registry import Widget, initial_state, resolve_params
 from .statecache import StateCache
@@ -58,62 +58,6 @@ def make_environment(templates_dir: Path, cache_dir: Path | None = None) -> Envi
     env.filters["visible"] = visible
     env.filters["heat_style"] = heat_style
     return env
-
-
-def as_javascript_rounds(value: float, spec: str) -> str:
-    """``format(value, spec)`` rounded as JavaScript's toFixed and toExponential round: the exact
-    binary value, a tie going away from zero (Python's own format goes to the even digit, so
-    0.125 would show as 0.12 at build time and 0.13 once a script rewrote it).
-
-    Example: ``as_javascript_rounds(0.125, ".2f")`` -> '0.13'
-    """
-    with localcontext() as context:
-        context.rounding = ROUND_HALF_UP
-        return format(Decimal(value), spec)
-
-
-def fixed(value: Any, digits: int = 2) -> str:
-    """A number as shown on the page: fixed decimals, minus sign, infinities spelled out (the
-    page's script writes the same: ``formatValue(x, "fixed:2")``).
-
-    Example: ``fixed(-0.5)`` -> '−0.50'; ``fixed("-Infinity")`` -> '−∞'
-    """
-    if value in ("Infinity", "-Infinity", "NaN"):
-        return {"Infinity": "∞", "-Infinity": "−∞", "NaN": "NaN"}[value]
-    text = as_javascript_rounds(float(value), f".{digits}f")
-    if float(text) == 0:
-        text = text.lstrip("-")
-    return text.replace("-", "−")
-
-
-def sci(value: Any, digits: int = 1) -> str:
-    """A number in scientific notation as JavaScript's ``toExponential`` writes it (the page's
-    script rewrites it the same way: ``formatValue(x, "sci:1")``).
-
-    Example: ``sci(4.4e-16)`` -> '4.4e-16'; ``sci(5e-7, 0)`` -> '5e-7'
-    """
-    number = float(value)
-    if number == 0:
-        return f"{0:.{digits}f}e+0"
-    return as_javascript_rounds(number, f".{digits}e")
-
-
-def js_number(value: Any) -> str:
-    """A number as JavaScript's ``String(number)`` writes it, so a setting echoed at build time
-    reads the same once the page's script echoes it (Python writes 1.0 and 7e+10, JavaScript 1
-    and 70000000000).
-
-    Example: ``js_number(1.0)`` -> '1'; ``js_number(0.7)`` -> '0.7'; ``js_number(70e9)`` ->
-    '70000000000'
-    """
-    number = float(value)
-    if number == 0:
-        return "0"
-    if 1e-6 <= abs(number) < 1e21:  # both write the shortest round-trip digits, without exponent
-        text = format(Decimal(repr(number)), "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    digits = repr(number).split("e")[0].lstrip("-").replace(".", "").rstrip("0") or "0"
-    return sci(number, max(len(digits) - 1, 0))
 
 
 def visible(text: str) -> str:
@@ -185,34 +129,11 @@ class PageBlocks:
 
     def exercise(self, block: Block) -> str:
         params = block.params
-        unknown = set(params) - EXERCISE_FIELDS
-        if unknown:
-            raise block.error(f"exercise has unknown field(s) {', '.join(sorted(unknown))}")
-        for name in ("question", "kernel", "answer"):
-            if name not in params:
-                raise block.error(f"exercise lacks {name!r}")
-        args = params.get("args", {})
-        if not isinstance(args, dict):
-            raise block.error("exercise 'args' must be a JSON object")
-        tolerance = params.get("tolerance", 0.01)
-        if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or tolerance < 0:
-            raise block.error(f"exercise 'tolerance' must be a number >= 0, got {tolerance!r}")
-        try:
-            answer = pick(self.results.call(str(params["kernel"]), args), str(params["answer"]))
-        except KeyError as exc:
-            raise block.error(f"exercise kernel: {exc.args[0] if exc.args else exc}") from None
-        except (IndexError, TypeError):
-            raise block.error(
-                f"exercise answer path {params['answer']!r} is not in the kernel's result"
-            ) from None
-        except ValueError as exc:
-            raise block.error(f"exercise kernel refused its args: {exc}") from None
-        if isinstance(answer, bool) or not isinstance(answer, (int, float)):
-            raise block.error(f"exercise answer {params['answer']!r} is not a number: {answer!r}")
-        scale = params.get("scale", 1)  # the answer in other units: bytes -> GiB, MACs -> billions
-        if isinstance(scale, bool) or not isinstance(scale, (int, float)) or scale <= 0:
-            raise block.error(f"exercise 'scale' must be a number > 0, got {scale!r}")
-        answer = answer * scale
+        check_exercise_fields(block)
+        tolerance = exercise_number(block, "tolerance", 0.01, strict=False)
+        answer = self.exercise_answer(block)
+        # the answer in other units: bytes -> GiB, MACs -> billions
+        answer = answer * exercise_number(block, "scale", 1, strict=True)
         exercise_id = f"exercise-{block.name or self.count}"
         self.exercises.append(exercise_id)
         return self.env.get_template("partials/exercise.html").render(
@@ -224,6 +145,49 @@ class PageBlocks:
             unit=params.get("unit", ""),
             kernel=params["kernel"],
         )
+
+    def exercise_answer(self, block: Block) -> float:
+        """The number the exercise's kernel computes at its answer path."""
+        params = block.params
+        try:
+            result = self.results.call(str(params["kernel"]), params.get("args", {}))
+            answer = pick(result, str(params["answer"]))
+        except KeyError as exc:
+            raise block.error(f"exercise kernel: {exc.args[0] if exc.args else exc}") from None
+        except (IndexError, TypeError):
+            raise block.error(
+                f"exercise answer path {params['answer']!r} is not in the kernel's result"
+            ) from None
+        except ValueError as exc:
+            raise block.error(f"exercise kernel refused its args: {exc}") from None
+        if isinstance(answer, bool) or not isinstance(answer, (int, float)):
+            raise block.error(f"exercise answer {params['answer']!r} is not a number: {answer!r}")
+        return answer
+
+
+def check_exercise_fields(block: Block) -> None:
+    """Refuse unknown fields, missing required ones and ``args`` that are not an object."""
+    unknown = set(block.params) - EXERCISE_FIELDS
+    if unknown:
+        raise block.error(f"exercise has unknown field(s) {', '.join(sorted(unknown))}")
+    for name in ("question", "kernel", "answer"):
+        if name not in block.params:
+            raise block.error(f"exercise lacks {name!r}")
+    if not isinstance(block.params.get("args", {}), dict):
+        raise block.error("exercise 'args' must be a JSON object")
+
+
+def exercise_number(block: Block, name: str, default: float, strict: bool) -> float:
+    """The exercise's number field ``name`` (or ``default``): > 0 when ``strict``, else >= 0.
+
+    Example: a block without ``scale`` -> 1; ``scale: 0`` -> BuildError "must be a number > 0"
+    """
+    value = block.params.get(name, default)
+    number = not isinstance(value, bool) and isinstance(value, (int, float))
+    if not number or value < 0 or (strict and value == 0):
+        bound = "> 0" if strict else ">= 0"
+        raise block.error(f"exercise {name!r} must be a number {bound}, got {value!r}")
+    return value
 
 
 def render_markdown(

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sitebuild.pages.render import fixed, js_number, sci
+from sitebuild.pages.numbers import fixed, js_number, sci
 from tests.conftest import REPO
 
 VALUES = [1.0, 0.7, 70e9, 1.5e-5, 1e-6, 1e-7, 5e-8, 2.5, 0.05, 4e14, 0.1 + 0.2, -3.0, 0.0]
