@@ -94,7 +94,8 @@ def site_tree(tmp_path: Path) -> Callable[..., Path]:
             shutil.copytree(REPO / name, tmp_path / name)
         for name in ("data", "traces"):  # widgets' data files, read-only: linked, not copied
             (tmp_path / name).symlink_to(REPO / name)
-        (tmp_path / "widgets.toml").write_text(registry_text(widgets), encoding="utf-8")
+        names = None if widgets is None else ("data-sets", *widgets)  # the sets they may name
+        (tmp_path / "widgets.toml").write_text(registry_text(names), encoding="utf-8")
         (tmp_path / "content").mkdir(exist_ok=True)
         for relative, text in files.items():
             path = tmp_path / relative

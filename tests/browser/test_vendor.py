@@ -16,7 +16,7 @@ title = "A chart"
 kernel = "softmax"
 module = "widgets/charted.js"
 vendor = ["plotly"]
-[charted.params]
+[charted.defaults]
 logits = [1.0, 2.0]
 """
 MODULE = """

@@ -21,7 +21,7 @@ title = "A chart"
 kernel = "softmax"
 module = "widgets/softmax-quiz.js"
 vendor = {vendor}
-[charted.params]
+[charted.defaults]
 logits = [1.0, 2.0]
 """
 
@@ -61,7 +61,7 @@ PLAIN = """
 title = "No library"
 kernel = "softmax"
 module = "widgets/softmax-quiz.js"
-[plain.params]
+[plain.defaults]
 logits = [1.0, 2.0]
 """
 
