@@ -67,6 +67,18 @@ def kernel_names() -> list[str]:
     return sorted(kernel_table())
 
 
+def shortest_decimals(values: np.ndarray) -> np.ndarray:
+    """float32 numbers as the shortest decimals that read back as the same float32 (other dtypes
+    as they are). ``tolist()`` would write each float32 as the float64 it equals, with twice the
+    digits (0.1 → 0.10000000149011612): a page's state would carry noise digits, losslessly.
+
+    Example: ``shortest_decimals(np.float32([0.1])).tolist()`` -> [0.1]
+    """
+    if values.dtype != np.float32:
+        return values
+    return values.astype(str).astype(np.float64)
+
+
 def jsonable(value: Any) -> Any:
     """Turn a kernel result into plain JSON data.
 
@@ -77,13 +89,17 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
     if isinstance(value, np.ndarray):
-        return jsonable(value.tolist())
+        return jsonable(shortest_decimals(value).tolist())
     if isinstance(value, (np.bool_, bool)):
         return bool(value)
     if isinstance(value, (np.integer, int)):
         return int(value)
     if isinstance(value, (np.floating, float)):
-        number = float(value)
+        number = (
+            float(shortest_decimals(np.asarray(value)))
+            if isinstance(value, np.float32)
+            else float(value)
+        )
         if math.isnan(number):
             return "NaN"
         if math.isinf(number):

@@ -64,7 +64,8 @@ def weight_matrix(model: Model, settings: Settings, params: dict[str, Any]) -> d
             "kind": "heatmap",
             "values": tweak,
             "heat": (tweak - low) / (high - low),
-            "rows": "model dimension",
-            "cols": "head dimension",
+            # W_O's slice is the others' turned on its side: (hs, d) against (d, hs)
+            "rows": "head dimension" if matrix == "o" else "model dimension",
+            "cols": "model dimension" if matrix == "o" else "head dimension",
         },
     }

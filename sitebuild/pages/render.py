@@ -24,6 +24,7 @@ from jinja2 import (
 from markupsafe import Markup
 
 from .blocks import Block, BlockExtension
+from .heat_image import heat_image
 from .math import MathExtension
 from .numbers import fixed, js_number, sci
 from .palette import heat_style
@@ -57,6 +58,7 @@ def make_environment(templates_dir: Path, cache_dir: Path | None = None) -> Envi
     env.filters["script_json"] = script_json
     env.filters["visible"] = visible
     env.filters["heat_style"] = heat_style
+    env.filters["heat_image"] = heat_image
     return env
 
 

@@ -38,6 +38,26 @@ export function textOn(colour) {
   return (light + 0.05) / 0.05 > 1.05 / (light + 0.05) ? "#000000" : "#ffffff";
 }
 
+/**
+ * A matrix of heat values as a PNG data URL, one pixel per value (the build draws the same
+ * pixels: sitebuild/pages/heat_image.py). The page scales it up without smoothing.
+ * @param {number[][]} heat values in [0, 1]
+ * @param {string[]} palette
+ */
+export function heatImageUrl(heat, palette) {
+  const canvas = document.createElement("canvas");
+  canvas.width = heat[0].length;
+  canvas.height = heat.length;
+  const g = canvas.getContext("2d");
+  const image = g.createImageData(canvas.width, canvas.height);
+  heat.forEach((row, r) => row.forEach((value, c) => {
+    const [red, green, blue] = rgb(heatColour(palette, typeof value === "number" ? value : 0));
+    image.data.set([red, green, blue, 255], 4 * (r * canvas.width + c));
+  }));
+  g.putImageData(image, 0, 0);
+  return canvas.toDataURL("image/png");
+}
+
 /** Recolour every [data-heat] cell of a widget from a new state. */
 export function paintHeat(root, state, palette) {
   for (const cell of root.querySelectorAll("[data-heat]")) {

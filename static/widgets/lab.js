@@ -5,7 +5,7 @@
  * returns is drawn with textContent.
  */
 import { formatValue } from "../page/bind.js";
-import { heatColour, textOn } from "../page/heatmap.js";
+import { heatColour, heatImageUrl, textOn } from "../page/heatmap.js";
 import { visible } from "./shared/text.js";
 
 const STORE = "hlw-lab-takeaways";
@@ -34,13 +34,32 @@ function element(tag, text, className) {
   return node;
 }
 
-/** The figure: a curve as a table, a grid or heatmap as coloured cells. */
+/** A heatmap as an image, a pixel per value; its size comes from --rows and --cols (site.css). */
+function heatImage(figure, palette) {
+  const image = element("img", undefined, "heat-image");
+  image.style.setProperty("--rows", String(figure.heat.length));
+  image.style.setProperty("--cols", String(figure.heat[0].length));
+  image.alt = heatAlt(figure);
+  image.src = heatImageUrl(figure.heat, palette);
+  return image;
+}
+
+/** What a heatmap image shows, in words (the template writes the same). */
+function heatAlt(figure) {
+  return `A ${figure.heat.length} × ${figure.heat[0].length} heatmap, ${figure.rows} down and ${figure.cols} across: dark is low, bright is high.`;
+}
+
+/** The figure: a curve as a table, a grid as coloured cells, a heatmap as an image. */
 function drawFigure(box, figure, palette) {
   if (!figure) {
     box.replaceChildren();
     return;
   }
-  const table = element("table", undefined, figure.kind === "heatmap" ? "pos-grid" : figure.kind === "curve" ? "numbers" : "heatmap");
+  if (figure.kind === "heatmap") {
+    box.replaceChildren(heatImage(figure, palette));
+    return;
+  }
+  const table = element("table", undefined, figure.kind === "curve" ? "numbers" : "heatmap");
   if (figure.kind === "curve") {
     const head = element("tr");
     head.append(element("th", figure.x_label), element("th", figure.y_label));
@@ -66,7 +85,7 @@ function drawFigure(box, figure, palette) {
       const tr = element("tr");
       if (Array.isArray(figure.rows)) tr.append(element("th", String(figure.rows[r])));
       row.forEach((value, c) => {
-        const text = figure.kind === "heatmap" ? "" : figure.cells ? visible(figure.cells[r][c]) : formatValue(value, "fixed:3");
+        const text = figure.cells ? visible(figure.cells[r][c]) : formatValue(value, "fixed:3");
         const td = element("td", text);
         const colour = heatColour(palette, figure.heat[r][c]);
         td.style.background = colour;

@@ -14,8 +14,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
-from sitebuild.chapters import gather_chapters
-from sitebuild.registry import load_registry
+from sitebuild.pages.chapters import gather_chapters
+from sitebuild.pages.registry import load_registry
 from tests.conftest import REPO
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]

@@ -61,3 +61,19 @@ def test_non_finite_numbers_survive_json():
     masked = call("attention_problem", {"causal": True})["masked"]
     assert masked[0][1] == "-Infinity"
     json.dumps(masked, allow_nan=False)
+
+
+def test_float32_results_are_written_with_their_own_shortest_digits():
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    values = (rng.standard_normal(500) * 10.0 ** rng.integers(-8, 8, 500)).astype(np.float32)
+    written = jsonable({"x": values, "one": values[0]})
+    # lossless: each decimal reads back as the very same float32
+    assert np.array_equal(np.float32(written["x"]), values)
+    assert np.float32(written["one"]) == values[0]
+    # and no float64 noise: 0.1 in float32 is written 0.1, not 0.10000000149011612
+    assert jsonable(np.float32([0.1, 2.5e-7])) == [0.1, 2.5e-07]
+    assert len(json.dumps(written["x"])) < 0.7 * len(json.dumps(values.tolist()))
+    # float64 stays as it is
+    assert jsonable(np.float64([0.1 + 0.2])) == [0.30000000000000004]
