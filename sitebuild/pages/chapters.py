@@ -1,6 +1,7 @@
-"""Gather the chapters: read every ``content/*.md``, check its front matter, order them.
+"""Gather the chapters: read every ``content/NN-slug.md``, check its front matter, order them
+by the number their file name starts with (the one place a chapter's order is written).
 
-Example: ``gather_chapters(Path("content"))[0].slug`` -> 'the-pipeline'
+Example: ``gather_chapters(Path("content"), Path("."))[0].slug`` -> 'the-pipeline'
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from pathlib import Path
 from ..errors import BuildError
 from .frontmatter import split_front_matter
 
-REQUIRED_FIELDS = ("title", "order", "summary")
-ORDER_PREFIX = re.compile(r"^\d+[-_]")
+REQUIRED_FIELDS = ("title", "summary")
+ORDER_PREFIX = re.compile(r"^(?P<number>\d+)[-_]")
 
 
 @dataclass(frozen=True)
@@ -42,14 +43,12 @@ def slug_of(path: Path) -> str:
 
 def read_chapter(path: Path, display: str) -> Chapter:
     """Parse one chapter file; ``display`` is the path shown in errors."""
-    fields, body, offset = split_front_matter(path.read_text(encoding="utf-8"), display)
+    text = path.read_text(encoding="utf-8")
+    fields, body, offset = split_front_matter(text, display)
     for name in REQUIRED_FIELDS:
         if not fields.get(name):
             raise BuildError(display, 1, f"front matter lacks {name!r}")
-    try:
-        order = int(fields["order"])
-    except ValueError:
-        raise BuildError(display, 1, f"order must be an integer, got {fields['order']!r}") from None
+    order = order_of(path, display, fields.get("order"), text)
     words = len(body.split())
     minutes = int(fields.get("minutes") or max(1, round(words / 200)))
     return Chapter(
@@ -57,8 +56,32 @@ def read_chapter(path: Path, display: str) -> Chapter:
     )
 
 
+def order_of(path: Path, display: str, written: str | None, text: str) -> int:
+    """The chapter's place: the number its file name starts with. Front matter need not say it
+    again; where it does (``order: 4``), it must agree.
+
+    Example: ``order_of(Path("04-attention.md"), "…", None, "…")`` -> 4
+    """
+    prefix = ORDER_PREFIX.match(path.name)
+    if prefix is None:
+        raise BuildError(display, 1, "a chapter's file name starts with its number: NN-slug.md")
+    if written is None:
+        return int(prefix["number"])
+    lines = enumerate(text.split("\n"), start=1)
+    line = next(n for n, t in lines if re.match(r"\s*order\s*:", t))
+    try:
+        order = int(written)
+    except ValueError:
+        raise BuildError(display, line, f"order must be an integer, got {written!r}") from None
+    if order != int(prefix["number"]):
+        raise BuildError(
+            display, line, f"order {order} disagrees with the file name's {prefix['number']}"
+        )
+    return order
+
+
 def gather_chapters(content_dir: Path, root: Path) -> list[Chapter]:
-    """Every chapter, sorted by ``order``; two chapters may not share an order or a slug."""
+    """Every chapter, sorted by its number; two chapters may not share a number or a slug."""
     chapters = [
         read_chapter(path, str(path.relative_to(root))) for path in sorted(content_dir.glob("*.md"))
     ]

@@ -1,8 +1,8 @@
 """Front matter: the ``---`` delimited ``key: value`` header on top of every chapter.
 
 Example:
-    split_front_matter("---\\ntitle: Hi\\norder: 2\\n---\\nBody", "a.md")
-    -> ({"title": "Hi", "order": "2"}, "Body", 4)
+    split_front_matter("---\\ntitle: Hi\\nsummary: Why\\n---\\nBody", "a.md")
+    -> ({"title": "Hi", "summary": "Why"}, "Body", 4)
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, str], str, int]:
     """
     lines = text.split("\n")
     if not lines or lines[0].strip() != DELIMITER:
-        raise BuildError(path, 1, "a chapter must start with '---' front matter (title, order)")
+        raise BuildError(path, 1, "a chapter must start with '---' front matter (title, summary)")
     fields: dict[str, str] = {}
     for number, line in enumerate(lines[1:], start=2):
         if line.strip() == DELIMITER:

@@ -9,7 +9,7 @@ from sitebuild.build import BuildConfig, build
 from sitebuild.httpd import serve_site
 from tests.conftest import registry_text
 
-CHAPTER = "---\ntitle: A\norder: 1\nsummary: S.\n---\n::: widget charted\n:::\n"
+CHAPTER = "---\ntitle: A\nsummary: S.\n---\n::: widget charted\n:::\n"
 ENTRY = """
 [charted]
 title = "A chart"

@@ -12,11 +12,11 @@ import pytest
 from sitebuild.build import BuildConfig, build
 from sitebuild.errors import BuildError
 
-FRONT = "---\ntitle: {title}\norder: {order}\nsummary: A summary.\n---\n"
+FRONT = "---\ntitle: {title}\nsummary: A summary.\n---\n"
 
 
-def chapter(body: str, title: str = "Alpha", order: int = 1) -> str:
-    return FRONT.format(title=title, order=order) + body
+def chapter(body: str, title: str = "Alpha") -> str:
+    return FRONT.format(title=title) + body
 
 
 def run(root, **options):
@@ -28,7 +28,7 @@ def run(root, **options):
 def test_chapters_index_and_embeds_are_written_in_order(site_tree):
     root = site_tree(
         {
-            "content/02-beta.md": chapter("Second.", "Beta", 2),
+            "content/02-beta.md": chapter("Second.", "Beta"),
             "content/01-alpha.md": chapter("# Hello\n\n::: widget softmax-quiz\n:::\n"),
         }
     )
@@ -101,19 +101,19 @@ def test_every_page_carries_the_content_security_policy(site_tree):
 @pytest.mark.parametrize(
     ("body", "line", "reason"),
     [
-        ("Intro.\n\n::: widget no-such-widget\n:::", 8, "unknown widget 'no-such-widget'"),
-        ("::: widget softmax-quiz\ncolour: red\n:::", 6, "has no parameter 'colour'"),
-        ("::: widget softmax-quiz\nsize: many\n:::", 6, "parameter 'size' should be like 3"),
-        ("::: widget softmax-quiz\nlogits: []\n:::", 6, "refused the parameters: logits"),
-        ("::: widget softmax-quiz\n", 6, "never closed"),
-        ("::: gadget x\n:::", 6, "unknown block kind 'gadget'"),
+        ("Intro.\n\n::: widget no-such-widget\n:::", 7, "unknown widget 'no-such-widget'"),
+        ("::: widget softmax-quiz\ncolour: red\n:::", 5, "has no parameter 'colour'"),
+        ("::: widget softmax-quiz\nsize: many\n:::", 5, "parameter 'size' should be like 3"),
+        ("::: widget softmax-quiz\nlogits: []\n:::", 5, "refused the parameters: logits"),
+        ("::: widget softmax-quiz\n", 5, "never closed"),
+        ("::: gadget x\n:::", 5, "unknown block kind 'gadget'"),
         (
             '::: exercise\nquestion: Q\nkernel: softmax\nargs: {"logits": [1]}\n'
             "answer: probs.7\n:::",
-            6,
+            5,
             "answer path 'probs.7'",
         ),
-        ("::: exercise\nquestion: Q\nkernel: nope\nanswer: x\n:::", 6, "unknown kernel 'nope'"),
+        ("::: exercise\nquestion: Q\nkernel: nope\nanswer: x\n:::", 5, "unknown kernel 'nope'"),
     ],
 )
 def test_author_mistakes_stop_the_build_at_their_line(site_tree, body, line, reason):
@@ -130,12 +130,33 @@ def test_author_mistakes_stop_the_build_at_their_line(site_tree, body, line, rea
         ("no front matter", "must start with '---'"),
         ("---\ntitle: A\n", "not closed"),
         ("---\ntitle: A\norder: first\nsummary: s\n---\n", "order must be an integer"),
-        ("---\ntitle: A\nsummary: s\n---\n", "lacks 'order'"),
+        ("---\ntitle: A\n---\n", "lacks 'summary'"),
     ],
 )
 def test_bad_front_matter_stops_the_build(site_tree, text, reason):
     root = site_tree({"content/01-a.md": text})
     with pytest.raises(BuildError, match=re.escape(reason)):
+        run(root)
+
+
+def test_the_file_name_alone_orders_the_chapters(site_tree):
+    root = site_tree({"content/10-late.md": chapter("Ten."), "content/9-early.md": chapter("9.")})
+    assert run(root).pages[:2] == ["early.html", "late.html"]  # by number, not by name
+
+
+def test_an_order_in_front_matter_must_agree_with_the_file_name(site_tree):
+    text = "---\ntitle: A\nsummary: s\norder: 3\n---\n"
+    root = site_tree({"content/04-a.md": text})
+    with pytest.raises(BuildError) as caught:
+        run(root)
+    assert str(caught.value) == "content/04-a.md:4: order 3 disagrees with the file name's 04"
+    (root / "content/04-a.md").write_text(text.replace("order: 3", "order: 4"))
+    assert run(root).pages[0] == "a.html"
+
+
+def test_a_chapter_file_without_a_number_is_refused(site_tree):
+    root = site_tree({"content/intro.md": chapter("Text.")})
+    with pytest.raises(BuildError, match=r"^content/intro.md:1: .*starts with its number"):
         run(root)
 
 
@@ -150,7 +171,7 @@ def test_the_command_line_exits_nonzero_with_path_and_line(site_tree, repo):
         env={"PYTHONPATH": str(repo)},
     )
     assert done.returncode == 1
-    assert done.stderr.startswith("content/01-a.md:6: unknown widget 'nope'")
+    assert done.stderr.startswith("content/01-a.md:5: unknown widget 'nope'")
 
 
 def test_a_rebuild_leaves_unchanged_pages_untouched(site_tree):
@@ -173,7 +194,7 @@ def test_a_renamed_chapter_leaves_no_stale_page_behind(site_tree):
 
 def test_sitemap_lists_every_chapter_at_the_site_url(site_tree):
     root = site_tree(
-        {"content/01-a.md": chapter("Text."), "content/02-b.md": chapter("More.", "Beta", 2)}
+        {"content/01-a.md": chapter("Text."), "content/02-b.md": chapter("More.", "Beta")}
     )
     run(root, base_url="/sub/", site_url="https://example.org/sub/")
     sitemap = (root / "site/sitemap.xml").read_text()
@@ -198,5 +219,5 @@ def test_maths_becomes_mathml_at_build_time(site_tree):
 
 def test_a_bad_formula_stops_the_build_at_its_line(site_tree):
     root = site_tree({"content/01-a.md": chapter("Fine.\n\n$$\n\\frac{1}{\n$$")})
-    with pytest.raises(BuildError, match=r"^content/01-a.md:8: cannot read the formula"):
+    with pytest.raises(BuildError, match=r"^content/01-a.md:7: cannot read the formula"):
         run(root)

@@ -8,7 +8,7 @@ from sitebuild.build import BuildConfig, build
 from sitebuild.errors import BuildError
 from sitebuild.pages.links import resolve
 
-FRONT = "---\ntitle: {title}\norder: {order}\nsummary: S.\n---\n"
+FRONT = "---\ntitle: {title}\nsummary: S.\n---\n"
 
 
 def run(site_tree, files):
@@ -20,8 +20,8 @@ def run(site_tree, files):
     )
 
 
-def chapter(body, title="Alpha", order=1):
-    return FRONT.format(title=title, order=order) + body
+def chapter(body, title="Alpha"):
+    return FRONT.format(title=title) + body
 
 
 @pytest.mark.parametrize(
@@ -47,7 +47,7 @@ def test_good_links_anchors_and_images_pass(site_tree):
                 "## Part one\n\nSee [b](beta.html#more) and [here](#part-one)."
                 "\n\n![icon](images/x.png)"
             ),
-            "content/02-beta.md": chapter("## More\n\nText.", "Beta", 2),
+            "content/02-beta.md": chapter("## More\n\nText.", "Beta"),
             "content/images/x.png": "png",
         },
     )
@@ -58,10 +58,10 @@ def test_good_links_anchors_and_images_pass(site_tree):
 @pytest.mark.parametrize(
     ("body", "line", "reason"),
     [
-        ("Intro.\n\nGo [there](nowhere.html).", 8, "broken link 'nowhere.html'"),
-        ("Text.\n\nJump [down](#missing).", 8, "broken anchor '#missing'"),
-        ("Line.\n\n![diagram](images/none.png)", 8, "broken image 'images/none.png'"),
-        ("[out](/elsewhere/page.html)", 6, "the site has no /elsewhere/page.html"),
+        ("Intro.\n\nGo [there](nowhere.html).", 7, "broken link 'nowhere.html'"),
+        ("Text.\n\nJump [down](#missing).", 7, "broken anchor '#missing'"),
+        ("Line.\n\n![diagram](images/none.png)", 7, "broken image 'images/none.png'"),
+        ("[out](/elsewhere/page.html)", 5, "the site has no /elsewhere/page.html"),
     ],
 )
 def test_broken_targets_stop_the_build_at_their_line(site_tree, body, line, reason):

@@ -14,7 +14,7 @@ from sitebuild.errors import BuildError
 from sitebuild.pages.vendor import library_file
 from tests.conftest import registry_text
 
-CHAPTER = "---\ntitle: A\norder: 1\nsummary: S.\n---\n::: widget charted\n:::\n"
+CHAPTER = "---\ntitle: A\nsummary: S.\n---\n::: widget charted\n:::\n"
 ENTRY = """
 [charted]
 title = "A chart"
