@@ -3,7 +3,8 @@ and Pyodide, so no other kernel touches the file system.
 
 Data files are named by their path relative to the repository root, e.g. ``traces/model.npz``.
 In CPython they are read from the checkout; in the browser the worker fetches each declared file
-from the site and writes it under ``HLW_DATA_ROOT`` (``/home/pyodide``) at the same relative path.
+from the site and writes it under ``HLW_DATA_ROOT`` (``DATA_ROOT`` in static/python/messages.js)
+at the same relative path.
 
 Example: ``data_path("traces/model.npz")`` -> PosixPath('/work/main/traces/model.npz')
 """

@@ -4,7 +4,7 @@
  *
  * States: idle → starting → ready, or → failed (with a message and retry()).
  */
-import { MESSAGE } from "./messages.js";
+import { DATA_ROOT, MESSAGE } from "./messages.js";
 
 /** Plain-words explanations for the ways starting Python can fail. */
 function explainBootFailure(text) {
@@ -93,7 +93,7 @@ export class KernelClient extends EventTarget {
       };
       worker.postMessage({
         type: MESSAGE.BOOT, pyodide: this.config.pyodide, package: this.config.kernelsPackage,
-        dataRoot: "/home/pyodide",
+        dataRoot: DATA_ROOT,
         compiled: Boolean(this.config.pyodideCompiled),
         snapshot: this.config.pyodideSnapshot || null,
         snapshotCachedOnly: this.config.pyodideSnapshotCachedOnly !== false,

@@ -10,14 +10,14 @@
  * The build also asks a worker for the snapshot itself (MAKE_SNAPSHOT), so the same code makes
  * and restores it.
  */
-import { MESSAGE } from "./messages.js";
+import { DATA_ROOT, MESSAGE } from "./messages.js";
 import { fetchOk, readElsewhere, SNAPSHOT_CACHE, snapshotFile } from "./snapshot-files.js";
 import {
   answerOnceWithoutFetching, bundleFiles, checkSize, checkSnapshotMagic, prepareBoot, release,
   RESEED, unpackSnapshot, WARM_IMPORTS,
 } from "./snapshot.js";
 
-/** Seconds a snapshot boot may take before the worker gives up on it and boots the usual way. */
+/** Milliseconds a snapshot boot may take before the worker gives up on it and boots the usual way. */
 const SNAPSHOT_TIMEOUT_MS = 20000;
 
 let booted = null;
@@ -239,7 +239,7 @@ self.onmessage = async (event) => {
     return;
   }
   if (message.type === MESSAGE.CALL) {
-    const { id, kernel, args, data = [], dataBase = "", dataRoot = "/home/pyodide" } = message;
+    const { id, kernel, args, data = [], dataBase = "", dataRoot = DATA_ROOT } = message;
     try {
       const { pyodide, callJson } = await booted;
       await ensureData(pyodide, dataBase, dataRoot, data);
