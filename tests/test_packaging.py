@@ -70,6 +70,8 @@ def test_the_wheel_holds_every_package_of_the_checkout(wheel):
         if relative.split("/")[0] in SOURCES:
             assert relative in names, relative
     assert "build.py" not in names  # the checkout's command line, not a module to install
+    # the byte-compiler runs the archive writer beside it: both ship with the runtime package
+    assert {"sitebuild/runtime/compile_pyc.mjs", "sitebuild/runtime/wheel.py"} <= set(names)
 
 
 def test_the_installed_wheel_imports_every_kernel_and_runs_both_command_lines(clean_python):
