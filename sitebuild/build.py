@@ -128,6 +128,7 @@ def build(config: BuildConfig) -> BuildResult:
     registry = load_registry(root / "widgets.toml", static_dir)
     results = StateCache.open(root / ".cache", root)
     env = make_environment(templates_dir, root / ".cache" / "jinja")
+    env.globals["base"] = config.base  # widget templates link to chapters too
 
     rendered: list[tuple[Chapter, str, list[dict[str, Any]], list[str]]] = []
     exercises: dict[str, list[str]] = {}

@@ -28,7 +28,7 @@ from .blocks import Block
 from .vendor import LIBRARIES
 
 #: Block parameters that tune the widget's page, not its kernel call.
-PAGE_ONLY_PARAMS = frozenset({"tolerance"})
+PAGE_ONLY_PARAMS = frozenset({"tolerance", "stage"})  # stage: the architecture figure's highlight
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,8 @@ def test_a_kernel_that_raises_is_reported_and_the_page_goes_on(page: Page, quiz_
     page.goto(quiz_url)
     wait_for_python(page)
     page.evaluate(
-        "() => window.hlw.widgets[0].compute({logits: null, size: 99, seed: 1}).catch(() => {})"
+        """() => window.hlw.widgets.find((w) => w.root.dataset.widget === 'softmax-quiz')
+          .compute({logits: null, size: 99, seed: 1}).catch(() => {})"""
     )
     feedback = page.locator(f"{QUIZ} [data-feedback]")
     expect(feedback).to_contain_text("That input was refused: size: must be at most 6")

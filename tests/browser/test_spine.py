@@ -39,7 +39,9 @@ def test_widgets_compute_live_in_pyodide(page: Page, quiz_url):
     quiz.locator("[data-action=new]").click()
     expect(quiz).to_have_attribute("data-live", "true", timeout=20_000)
     logits = [quiz.locator(f"span[data-bind='logits.{i}']").inner_text() for i in range(3)]
-    state = page.evaluate("() => window.hlw.widgets[0].state")
+    state = page.evaluate(
+        "() => window.hlw.widgets.find((w) => w.root.dataset.widget === 'softmax-quiz').state"
+    )
     assert state["seed"] != 0
     expected = call("softmax_quiz", {"seed": state["seed"], "size": 3, "logits": None})
     assert numbers_close(state, expected)  # the browser's Python agrees with CPython
@@ -106,7 +108,9 @@ def test_a_fresh_attention_problem_replaces_the_numbers(page: Page, chapter_url)
     hand = page.locator(HAND)
     hand.locator("[data-action=new]").click()
     expect(hand).to_have_attribute("data-live", "true", timeout=20_000)
-    state = page.evaluate("() => window.hlw.widgets[0].state")
+    state = page.evaluate(
+        "() => window.hlw.widgets.find((w) => w.root.dataset.widget === 'attention-by-hand').state"
+    )
     assert numbers_close(state, call("attention_by_hand", {"seed": state["seed"], "causal": False}))
     first_q = hand.locator("[data-bind='dryrun.q.0.0']").inner_text()
     assert first_q == str(int(state["dryrun"]["q"][0][0]))

@@ -1,0 +1,58 @@
+/**
+ * The architecture figure: the build drew every stage of the model from its configuration;
+ * this fills the live column for the reader's prompt from `model_overview` (token pieces and
+ * ids, the last token's vector length after each stage, where each head looks, the top next
+ * tokens and the entropy). Numbers arrive through data-bind; token texts and the token chips,
+ * whose count follows the prompt, are drawn here with textContent only.
+ */
+import { pick } from "../page/bind.js";
+import { visible } from "./shared/text.js";
+
+/** One chip per token: its piece (whitespace made visible) over its id. */
+function tokenChip(token, id) {
+  const chip = document.createElement("span");
+  chip.className = "token";
+  const text = document.createElement("span");
+  text.className = "token-text";
+  text.textContent = visible(token);
+  const number = document.createElement("span");
+  number.className = "token-id";
+  number.textContent = String(id);
+  chip.append(text, number);
+  return chip;
+}
+
+/** @param {object} context see page.js makeContext */
+export function mount(context) {
+  const { root } = context;
+  const prompt = root.querySelector("[data-prompt]");
+  context.onState = (state) => {
+    root.querySelector("[data-tokens]")
+      .replaceChildren(...state.tokens.map((token, i) => tokenChip(token, state.ids[i])));
+    for (const count of root.querySelectorAll("[data-count]")) {
+      count.textContent = String(pick(state, count.dataset.count).length);
+    }
+    for (const token of root.querySelectorAll("[data-token]")) {
+      token.textContent = visible(String(pick(state, token.dataset.token)));
+    }
+  };
+  context.onArgs = (args) => {
+    prompt.value = args.prompt;
+  };
+  const trace = async () => {
+    if (!prompt.value.trim()) {
+      context.say("Type a prompt first: the figure follows it through the model.", "error");
+      return;
+    }
+    try {
+      await context.compute({ prompt: prompt.value });
+      context.say("");
+    } catch {
+      /* compute() said why; the last result stays */
+    }
+  };
+  root.querySelector("[data-action=trace]").addEventListener("click", trace);
+  prompt.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") trace();
+  });
+}
