@@ -77,7 +77,7 @@ def kv_cache_story(
     Example: ``kv_cache_story(2, 3)["costs"]["with_cache"]`` -> MACs of 3 cached steps
     """
     m = load()
-    costs = kv_cache_costs(prompt, new_tokens, m.d, m.n_layer, 4)
+    costs = kv_cache_costs(prompt, new_tokens, m.d, m.n_layer, 4, m.config.n_inner)
     result: dict[str, Any] = {
         "prompt": int(costs["lengths"][0] - 1),
         "costs": costs,
@@ -110,14 +110,21 @@ def cache_sizes(model: Model) -> dict[str, Any]:
 
 
 def best_rate(name: str, dtype: str) -> dict[str, Any]:
-    """The highest recorded GFLOP/s of one trace for one dtype, with its matrix size.
+    """The highest recorded GFLOP/s of one trace for one dtype, with its matrix size, the device
+    and the threads it ran on (from the trace's metadata).
 
     Example: ``best_rate("matmul_cpu", "float32")["gflops"]`` -> about 170 on this machine
     """
     trace = read_trace(name)
     rows = [r for r in trace["rows"] if r["dtype"] == dtype]
     best = max(rows, key=lambda r: r["gflops"])
-    return {"gflops": best["gflops"], "n": best["n"], "device_name": trace["meta"]["device_name"]}
+    meta = trace["meta"]
+    return {
+        "gflops": best["gflops"],
+        "n": best["n"],
+        "device_name": meta["device_name"],
+        "threads": meta["threads"],
+    }
 
 
 def matmul_story(rows: Any = 12, lanes: Any = 4) -> dict[str, Any]:

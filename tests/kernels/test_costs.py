@@ -8,24 +8,30 @@ import pytest
 from pyodide_kernels.maths.costs import kv_cache_costs, matmul_schedule
 
 
-def brute_force_macs(length, d):
-    """Count attention multiply-adds for a full causal pass over ``length`` tokens, one by one."""
+def brute_force_macs(length, d, inner):
+    """Count one layer's multiply-adds for a full causal pass over ``length`` tokens, one by one,
+    matrix by matrix."""
     total = 0
     for t in range(1, length + 1):
-        total += 3 * d * d  # q, k, v projections of token t
-        total += 2 * t * d  # its scores against t keys, and mixing t values
+        for rows, cols in [(d, d), (d, d), (d, d), (d, d), (d, inner), (inner, d)]:
+            total += rows * cols  # W_Q, W_K, W_V, W_O, the MLP's two matrices, for token t
+        total += t * d + t * d  # its scores against t keys, and mixing t values
     return total
 
 
 @pytest.mark.parametrize(
-    ("prompt", "new", "d", "layers"), [(1, 2, 1, 1), (8, 8, 16, 2), (3, 20, 7, 3)]
+    ("prompt", "new", "d", "layers", "inner"),
+    [(1, 2, 1, 1, None), (8, 8, 16, 2, None), (3, 20, 7, 3, 10)],
 )
-def test_step_costs_match_a_brute_force_count(prompt, new, d, layers):
-    result = kv_cache_costs(prompt, new, d, layers)
-    assert result["prefill"] == layers * brute_force_macs(prompt, d)
+def test_step_costs_match_a_brute_force_count(prompt, new, d, layers, inner):
+    result = kv_cache_costs(prompt, new, d, layers, inner=inner)
+    m = 4 * d if inner is None else inner
+    assert result["prefill"] == layers * brute_force_macs(prompt, d, m)
     for step, length in enumerate(result["lengths"]):
-        assert result["without_cache"][step] == layers * brute_force_macs(int(length), d)
-        assert result["with_cache"][step] == layers * (3 * d * d + 2 * int(length) * d)
+        assert result["without_cache"][step] == layers * brute_force_macs(int(length), d, m)
+        # with the cache: one new token through the layer, the rest read
+        new_token = brute_force_macs(int(length), d, m) - brute_force_macs(int(length) - 1, d, m)
+        assert result["with_cache"][step] == layers * new_token
     assert result["cumulative_with"][-1] == result["total_with"]
     assert result["cumulative_without"][-1] == result["total_without"]
     assert np.all(np.diff(result["cumulative_without"]) > 0)

@@ -24,7 +24,7 @@ from pyodide_kernels.on_model.model_decoding import beam_search, model_decoding
 def test_the_story_counts_work_for_the_real_models_size():
     story = kv_cache_story(6, 10)
     m = load()
-    expected = kv_cache_costs(6, 10, m.d, m.n_layer, 4)
+    expected = kv_cache_costs(6, 10, m.d, m.n_layer, 4, m.config.n_inner)
     for key, value in expected.items():
         np.testing.assert_array_equal(story["costs"][key], value)
     assert story["saving"] == story["costs"]["total_without"] / story["costs"]["total_with"] > 1
