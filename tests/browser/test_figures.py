@@ -1,0 +1,84 @@
+"""The figures where the prose used to stand alone: each one's labels are its kernel's (or the
+configuration's) values, never typed, and the live ones show CPython's numbers for the reader's
+input. Axe, layout shift and digits are covered per page by test_accessibility.py,
+test_layout_shift.py and test_digits.py."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from pyodide_kernels.dispatch import call
+from sitebuild.pages.numbers import fixed
+from sitebuild.pages.render import visible
+
+from .conftest import FLOAT32, numbers_close, wait_for_python
+
+SHOWN = 4  # how many numbers of each vector a figure writes out
+
+
+def grouped(n: int) -> str:
+    """Example: ``grouped(1024)`` -> '1,024'"""
+    return f"{n:,}"
+
+
+def figure(page: Page, name: str) -> Locator:
+    return page.locator(f"figure[data-widget={name}]")
+
+
+def live_state(page: Page, name: str) -> dict:
+    """The state the widget shows now (the browser's own kernel result once it ran live)."""
+    return page.evaluate(
+        "(name) => window.hlw.widgets.find((w) => w.root.dataset.widget === name).state", name
+    )
+
+
+def shown_numbers(box: Locator, path: str) -> list[str]:
+    return [box.locator(f"[data-bind='{path}.{i}']").inner_text() for i in range(SHOWN)]
+
+
+# Heads, projected (chapter 4, "Many heads, then one mix")
+
+
+@pytest.fixture
+def attention_page(page: Page, site_url) -> Page:
+    page.goto(site_url + "attention-and-the-block.html")
+    return page
+
+
+def test_each_heads_projections_have_the_kernels_shapes(attention_page: Page):
+    box = figure(attention_page, "head-projections")
+    expected = call("head_projections", {})
+    shapes = expected["shapes"]
+    d, hs, n = shapes["x"][0], shapes["head_output"][0], len(expected["heads"])
+    expect(box.locator(".proj-head")).to_have_count(n)
+    dims = box.locator(".arch-dims").all_text_contents()
+    assert dims.count(f"{d} × {hs}") == 3 * n  # W_Q, W_K, W_V of every head
+    assert f"{shapes['c_attn'][0]} × {shapes['c_attn'][1]}" in dims
+    assert f"{shapes['w_o'][0]} × {shapes['w_o'][1]}" in dims
+    expect(box.locator(".proj-step").last).to_contain_text(f"{n} × {hs} = {shapes['concat'][0]}")
+    for j, head in enumerate(expected["heads"]):
+        for role in ("q", "k", "v"):
+            assert shown_numbers(box, f"heads.{j}.{role}") == [fixed(x) for x in head[role][:SHOWN]]
+    assert shown_numbers(box, "normed") == [fixed(x) for x in expected["normed"][:SHOWN]]
+
+
+def test_the_heads_follow_the_readers_token_and_block_live(attention_page: Page):
+    wait_for_python(attention_page)
+    box = figure(attention_page, "head-projections")
+    box.locator("[data-prompt]").fill("O Romeo, Romeo")
+    box.locator("[data-layer]").fill("2")
+    box.locator("[data-action=project]").click()
+    expected = call("head_projections", {"prompt": "O Romeo, Romeo", "position": -1, "layer": 2})
+    expect(box.locator("[data-pieces] .token")).to_have_count(len(expected["tokens"]))
+    box.locator("[data-pick='1']").click()
+    expected = call("head_projections", {"prompt": "O Romeo, Romeo", "position": 1, "layer": 2})
+    expect(box.locator("[data-bind=position]")).to_have_text("1")
+    expect(box.locator("[data-token=token]")).to_have_text(visible(expected["token"]))
+    state = live_state(attention_page, "head-projections")
+    assert state["layer"] == 2
+    assert numbers_close(state, expected, FLOAT32)
+    assert shown_numbers(box, "heads.3.v") == [fixed(x) for x in expected["heads"][3]["v"][:SHOWN]]
+    expect(box.locator("[data-bind=attention_output_norm]")).to_have_text(
+        fixed(expected["attention_output_norm"])
+    )
