@@ -82,3 +82,49 @@ def test_the_heads_follow_the_readers_token_and_block_live(attention_page: Page)
     expect(box.locator("[data-bind=attention_output_norm]")).to_have_text(
         fixed(expected["attention_output_norm"])
     )
+
+
+# The unembedding (chapter 5, "Scores become probabilities")
+
+
+@pytest.fixture
+def logits_page(page: Page, site_url) -> Page:
+    page.goto(site_url + "from-logits-to-a-token.html")
+    return page
+
+
+def table_rows(box: Locator) -> list[list[str]]:
+    """Each body row of the figure's table: its header cell and data cells, as shown."""
+    return box.locator("tbody tr").evaluate_all(
+        "(rows) => rows.map((r) => [...r.children].map((c) => c.innerText))"
+    )
+
+
+def unembedding_rows(result: dict) -> list[list[str]]:
+    return [
+        [visible(t["token"]), fixed(t["logit"]), fixed(t["prob"], 3), str(t["id"]),
+         fixed(t["row_norm"]), fixed(t["cosine"], 3)]
+        for t in result["top"]
+    ]  # fmt: skip
+
+
+def test_the_unembedding_shows_the_kernels_shape_and_top_rows(logits_page: Page):
+    box = figure(logits_page, "unembedding")
+    expected = call("unembedding", {})
+    vocab, d = expected["shape"]
+    expect(box.locator(".arch-dims")).to_have_text(f"{grouped(vocab)} × {grouped(d)}")
+    expect(box).to_contain_text(f"{grouped(vocab)} rows give {grouped(vocab)} logits")
+    expect(box.locator("[data-bind=final_norm]")).to_have_text(fixed(expected["final_norm"]))
+    assert table_rows(box) == unembedding_rows(expected)
+
+
+def test_the_unembedding_scores_the_readers_text_live(logits_page: Page):
+    wait_for_python(logits_page)
+    box = figure(logits_page, "unembedding")
+    box.locator("[data-prompt]").fill("ROMEO: What say you,")
+    box.locator("[data-prompt]").press("Enter")
+    expect(box).to_have_attribute("data-live", "true")
+    expected = call("unembedding", {"prompt": "ROMEO: What say you,", "k": 8})
+    expect(box.locator("[data-last]")).to_have_text(visible(expected["tokens"][-1]))
+    assert numbers_close(live_state(logits_page, "unembedding"), expected, FLOAT32)
+    assert table_rows(box) == unembedding_rows(expected)
