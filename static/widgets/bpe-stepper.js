@@ -1,7 +1,39 @@
 /**
  * BPE stepper: train on the reader's words with as many merges as the slider says, showing
- * each merge and the words after it, then how a few words are encoded.
+ * each merge and the words after it, then how a few words are encoded, each as trees of merges.
  */
+
+/** One node of a merge tree: its token over the two pieces it was merged from, if any. */
+function treeNode(tree) {
+  const item = document.createElement("li");
+  item.className = "bpe-node";
+  const token = document.createElement("span");
+  token.className = tree.parts ? "bpe-token" : "bpe-token bpe-leaf";
+  token.textContent = tree.token;
+  item.append(token);
+  if (tree.parts) {
+    const parts = document.createElement("ul");
+    parts.append(...tree.parts.map(treeNode));
+    item.append(parts);
+  }
+  return item;
+}
+
+/** Each encoded word with its tokens as trees (the build draws the same nested lists). */
+function drawTrees(root, state) {
+  const words = state.encoded.map((entry) => {
+    const item = document.createElement("li");
+    item.className = "bpe-word";
+    const word = document.createElement("code");
+    word.textContent = entry.text;
+    const forest = document.createElement("ul");
+    forest.className = "bpe-forest";
+    forest.append(...entry.trees.map(treeNode));
+    item.append(word, forest);
+    return item;
+  });
+  root.querySelector("[data-trees]").replaceChildren(...words);
+}
 
 /** Draw the merges and encodings (their count varies, so the widget draws them). */
 function draw(root, state) {
@@ -27,6 +59,7 @@ function draw(root, state) {
     return item;
   });
   root.querySelector("[data-encoded]").replaceChildren(...encoded);
+  drawTrees(root, state);
 }
 
 /** @param {object} context see page.js makeContext */

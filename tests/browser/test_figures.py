@@ -128,3 +128,67 @@ def test_the_unembedding_scores_the_readers_text_live(logits_page: Page):
     expect(box.locator("[data-last]")).to_have_text(visible(expected["tokens"][-1]))
     assert numbers_close(live_state(logits_page, "unembedding"), expected, FLOAT32)
     assert table_rows(box) == unembedding_rows(expected)
+
+
+# The BPE merge trees (chapter 2, "Byte-pair encoding, step by step", in the BPE stepper)
+
+READ_TREES = """(box) => [...box.querySelectorAll('[data-trees] > .bpe-word')].map((word) => {
+  const node = (li) => {
+    const out = {token: li.querySelector(':scope > .bpe-token').textContent};
+    const parts = li.querySelector(':scope > ul');
+    if (parts) out.parts = [...parts.children].map(node);
+    return out;
+  };
+  return {text: word.querySelector('code').textContent,
+          trees: [...word.querySelector('.bpe-forest').children].map(node)};
+})"""
+
+
+def leaves(tree: dict) -> list[str]:
+    """A tree's single characters, left to right.
+
+    Example: ``leaves({"token": "lo", "parts": [{"token": "l"}, {"token": "o"}]})`` -> ['l', 'o']
+    """
+    return (
+        [leaf for part in tree["parts"] for leaf in leaves(part)]
+        if "parts" in tree
+        else [tree["token"]]
+    )
+
+
+def drawn_trees(box: Locator) -> list[dict]:
+    """The trees as the page draws them: each word, each token over its two parts."""
+    return box.evaluate(READ_TREES)
+
+
+def test_each_encoded_word_is_drawn_as_the_kernels_merge_trees(page: Page, site_url):
+    page.goto(site_url + "tokenization.html")
+    box = figure(page, "bpe-stepper")
+    expected = call("bpe_train", {})
+    assert drawn_trees(box) == [
+        {"text": e["text"], "trees": e["trees"]} for e in expected["encoded"]
+    ]
+    for word in expected["encoded"]:  # the leaves, read left to right, spell the word
+        assert "".join(leaf for tree in word["trees"] for leaf in leaves(tree)) == word["text"]
+
+
+def test_the_merge_trees_follow_the_readers_words_live(page: Page, site_url):
+    page.goto(site_url + "tokenization.html")
+    wait_for_python(page)
+    box = figure(page, "bpe-stepper")
+    box.locator("[data-merges]").fill("5")
+    box.locator("[data-train]").fill("banana bandana")
+    expected = call(
+        "bpe_train",
+        {
+            "text": "banana bandana",
+            "num_merges": 5,
+            "mode": "char",
+            "encode": ["banana", "bandana"],
+        },
+    )
+    expect(box.locator("[data-trees] > .bpe-word")).to_have_count(2, timeout=20_000)
+    expect(box.locator("[data-trees] code").first).to_have_text("banana")
+    assert drawn_trees(box) == [
+        {"text": e["text"], "trees": e["trees"]} for e in expected["encoded"]
+    ]
