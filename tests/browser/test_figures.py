@@ -192,3 +192,49 @@ def test_the_merge_trees_follow_the_readers_words_live(page: Page, site_url):
     assert drawn_trees(box) == [
         {"text": e["text"], "trees": e["trees"]} for e in expected["encoded"]
     ]
+
+
+# The KV cache, prefill and decode (chapter 7, "Prefill, then decode")
+
+
+def test_prefill_and_decode_draw_the_kernels_rows_and_cache_sizes(page: Page, site_url):
+    page.goto(site_url + "inference-and-hardware.html")
+    box = figure(page, "kv-prefill")
+    story = call("kv_cache_story", {})
+    p, lengths = story["prompt"], story["costs"]["lengths"]
+    ours, llama = story["cache_sizes"]["this model"], story["cache_sizes"]["Llama 3 8B"]
+    width = ours["head_dim"] * ours["kv_heads"]["MHA"]
+    steps = box.locator(".proj-step")
+    for i, (rows, cached) in enumerate(
+        [(p, 0), (lengths[0], lengths[0] - 1), (lengths[-1], lengths[-1] - 1)]
+    ):
+        glyphs = steps.nth(i).locator(".kv-pair svg")
+        expect(glyphs).to_have_count(2)  # K and V
+        for g in range(2):
+            expect(glyphs.nth(g).locator("rect")).to_have_count(rows)
+            expect(glyphs.nth(g).locator("rect.kv-cached")).to_have_count(cached)
+        expect(steps.nth(i).locator(".arch-dims").first).to_have_text(f"{rows} × {width}")
+    expect(box.locator("[data-cache-bytes]")).to_have_text(
+        grouped(story["costs"]["cache_bytes"][-1])
+    )
+    table = box.locator(".kv-size-table tbody tr").evaluate_all(
+        "(rows) => rows.map((r) => [...r.children].map((c) => c.innerText))"
+    )
+    cells = {row[0]: row[1:] for row in table}
+    for size in (ours, llama):  # 2 (K and V) × layers × K/V heads × head size × tokens × bytes
+        assert (
+            size["bytes"]["GQA"]
+            == 2
+            * size["layers"]
+            * size["n_kv_head"]
+            * size["head_dim"]
+            * size["tokens"]
+            * size["bytes_per_number"]
+        )
+    assert cells["layers"] == [str(ours["layers"]), str(llama["layers"])]
+    assert cells["K/V heads"] == [str(ours["n_kv_head"]), str(llama["n_kv_head"])]
+    assert cells["tokens (full window)"] == [grouped(ours["tokens"]), grouped(llama["tokens"])]
+    assert cells["cache"] == [
+        f"{grouped(ours['bytes']['GQA'])} bytes ({fixed(ours['bytes']['GQA'] / 1024, 0)} KiB)",
+        f"{grouped(llama['bytes']['GQA'])} bytes ({fixed(llama['gib']['GQA'], 0)} GiB)",
+    ]
