@@ -238,3 +238,25 @@ def test_prefill_and_decode_draw_the_kernels_rows_and_cache_sizes(page: Page, si
         f"{grouped(ours['bytes']['GQA'])} bytes ({fixed(ours['bytes']['GQA'] / 1024, 0)} KiB)",
         f"{grouped(llama['bytes']['GQA'])} bytes ({fixed(llama['gib']['GQA'], 0)} GiB)",
     ]
+
+
+# The block, pre-norm beside post-norm (chapter 4, "The rest of the block")
+
+
+def test_the_block_figure_draws_both_norm_placements_with_the_models_widths(attention_page: Page):
+    box = figure(attention_page, "block-norms")
+    c = call("model_overview", {})["card"]
+    pre, post = box.locator(".norm-side").nth(0), box.locator(".norm-side").nth(1)
+    expect(pre.locator(".norm-eq")).to_have_text("x = x + Attn(LN₁(x))x = x + MLP(LN₂(x))")
+    expect(post.locator(".norm-eq")).to_have_text("x = LN₁(x + Attn(x))x = LN₂(x + MLP(x))")
+    for side in (pre, post):
+        expect(side.locator(".hw-add")).to_have_count(2)  # each sub-layer is added to the stream
+        expect(side.locator(".hw-branch.role-attn")).to_contain_text(
+            f"{c['n_head']} heads × {c['head_size']} = {c['n_embd']}"
+        )
+        expect(side.locator(".hw-branch.role-mlp")).to_contain_text(
+            f"MLP: {c['n_embd']} → {c['n_inner']} → {c['n_embd']}"
+        )
+    expect(pre.locator(".hw-norm")).to_have_count(0)  # pre-norm: the norms sit on the branches
+    expect(post.locator(".hw-norm")).to_have_count(2)  # post-norm: on the stream itself
+    expect(pre.locator(".hw-stream").last).to_contain_text(f"({c['n_layer']} in all)")
