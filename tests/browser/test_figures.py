@@ -260,3 +260,23 @@ def test_the_block_figure_draws_both_norm_placements_with_the_models_widths(atte
     expect(pre.locator(".hw-norm")).to_have_count(0)  # pre-norm: the norms sit on the branches
     expect(post.locator(".hw-norm")).to_have_count(2)  # post-norm: on the stream itself
     expect(pre.locator(".hw-stream").last).to_contain_text(f"({c['n_layer']} in all)")
+
+
+# The training loop (chapter 6, "One training step")
+
+
+def test_the_training_loop_reads_the_real_runs_numbers(page: Page, site_url):
+    page.goto(site_url + "training.html")
+    box = figure(page, "training-loop")
+    run = call("loss_curve", {})
+    steps = run["step"][-1]
+    expect(box.locator(".train-step")).to_have_count(4)
+    expect(box.locator(".train-step").nth(0)).to_contain_text(
+        f"{grouped(run['tokens_seen'] // steps)} tokens"
+    )
+    expect(box.locator("[data-bind='train.0']")).to_have_text(fixed(run["train"][0]))
+    expect(box.locator("[data-bind=final_train]")).to_have_text(fixed(run["final_train"]))
+    expect(box.locator(".train-step").nth(2)).to_contain_text(grouped(run["parameters"]))
+    expect(box.locator(".train-repeat")).to_contain_text(
+        f"Repeated {grouped(steps)} times: {grouped(run['tokens_seen'])} tokens"
+    )
