@@ -38,8 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sitebuild.build import BuildConfig, build  # noqa: E402
-from sitebuild.runtime.chromium import LAUNCH_ARGS, chromium_path  # noqa: E402
 from sitebuild.httpd import serve_site  # noqa: E402
+from sitebuild.runtime.chromium import LAUNCH_ARGS, chromium_path  # noqa: E402
 from tools.tab_memory import PeakMemory, all_renderers_pss_mb, tab_pss_mb  # noqa: E402
 
 CHROMIUM = chromium_path()
