@@ -6,7 +6,8 @@
  * whose count follows the prompt, are drawn here with textContent only.
  */
 import { pick } from "../page/bind.js";
-import { visible } from "./shared/text.js";
+import { showTokens, visible } from "./shared/text.js";
+import { wireTextRun } from "./shared/text-run.js";
 
 /** One chip per token: its piece (whitespace made visible) over its id. */
 function tokenChip(token, id) {
@@ -32,27 +33,14 @@ export function mount(context) {
     for (const count of root.querySelectorAll("[data-count]")) {
       count.textContent = String(pick(state, count.dataset.count).length);
     }
-    for (const token of root.querySelectorAll("[data-token]")) {
-      token.textContent = visible(String(pick(state, token.dataset.token)));
-    }
+    showTokens(root, state, pick);
   };
   context.onArgs = (args) => {
     prompt.value = args.prompt;
   };
-  const trace = async () => {
-    if (!prompt.value.trim()) {
-      context.say("Type a prompt first: the figure follows it through the model.", "error");
-      return;
-    }
-    try {
-      await context.compute({ prompt: prompt.value });
-      context.say("");
-    } catch {
-      /* compute() said why; the last result stays */
-    }
-  };
-  root.querySelector("[data-action=trace]").addEventListener("click", trace);
-  prompt.addEventListener("keydown", (event) => {
-    if (event.key === "Enter") trace();
+  wireTextRun(context, {
+    input: prompt,
+    button: root.querySelector("[data-action=trace]"),
+    empty: "Type a prompt first: the figure follows it through the model.",
   });
 }

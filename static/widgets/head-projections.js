@@ -5,7 +5,7 @@
  * token buttons, whose count follows the text, are drawn here with textContent only.
  */
 import { pick } from "../page/bind.js";
-import { visible } from "./shared/text.js";
+import { showTokens } from "./shared/text.js";
 import { drawTokenButtons } from "./shared/token-buttons.js";
 
 /** @param {object} context see page.js makeContext */
@@ -16,9 +16,7 @@ export function mount(context) {
   const pieces = root.querySelector("[data-pieces]");
   context.onState = (state) => {
     drawTokenButtons(pieces, state.tokens.map((token) => ({ token })), state.position);
-    for (const token of root.querySelectorAll("[data-token]")) {
-      token.textContent = visible(String(pick(state, token.dataset.token)));
-    }
+    showTokens(root, state, pick);
     layer.value = String(state.layer);
   };
   context.onArgs = (args) => {

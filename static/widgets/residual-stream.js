@@ -4,6 +4,7 @@
  */
 import { pick } from "../page/bind.js";
 import { visible } from "./shared/text.js";
+import { wireTextRun } from "./shared/text-run.js";
 import { drawTokenButtons } from "./shared/token-buttons.js";
 
 /** @param {object} context see page.js makeContext */
@@ -23,24 +24,14 @@ export function mount(context) {
   context.onArgs = (args) => {
     prompt.value = args.prompt;
   };
-  const follow = async (position) => {
-    if (!prompt.value.trim()) {
-      context.say("Type some text first: the widget follows one of its tokens.", "error");
-      return;
-    }
-    try {
-      await context.compute({ prompt: prompt.value, position });
-      context.say("");
-    } catch {
-      /* compute() said why; the last result stays */
-    }
-  };
-  root.querySelector("[data-action=follow]").addEventListener("click", () => follow(-1));
-  prompt.addEventListener("keydown", (event) => {
-    if (event.key === "Enter") follow(-1);
+  const follow = wireTextRun(context, {
+    input: prompt,
+    button: root.querySelector("[data-action=follow]"),
+    empty: "Type some text first: the widget follows one of its tokens.",
+    fresh: { position: -1 },
   });
   pieces.addEventListener("click", (event) => {
     const button = event.target.closest("[data-pick]");
-    if (button) follow(Number(button.dataset.pick));
+    if (button) follow({ position: Number(button.dataset.pick) });
   });
 }

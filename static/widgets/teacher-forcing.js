@@ -4,6 +4,7 @@
  */
 import { formatValue } from "../page/bind.js";
 import { visible } from "./shared/text.js";
+import { wireTextRun } from "./shared/text-run.js";
 
 /** One table row per position, the hardest marked. */
 function drawRows(body, state) {
@@ -29,20 +30,10 @@ export function mount(context) {
   context.onArgs = (args) => {
     input.value = args.text;
   };
-  const score = async () => {
-    if (!input.value.trim()) {
-      context.say("Type a line of text first: each of its tokens becomes one prediction.", "error");
-      return;
-    }
-    try {
-      await context.compute({ text: input.value });
-      context.say("");
-    } catch {
-      /* compute() said why; the last table stays */
-    }
-  };
-  root.querySelector("[data-action=score]").addEventListener("click", score);
-  input.addEventListener("keydown", (event) => {
-    if (event.key === "Enter") score();
+  wireTextRun(context, {
+    input,
+    button: root.querySelector("[data-action=score]"),
+    empty: "Type a line of text first: each of its tokens becomes one prediction.",
+    argument: "text",
   });
 }
