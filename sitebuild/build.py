@@ -193,8 +193,7 @@ def build(config: BuildConfig) -> BuildResult:
         pages[name] = env.get_template(name).render(**shared, page_url=page_url)
     for name in sorted(registry):
         block = Block("widget", name, {}, "widgets.toml", 1, 1)
-        # the embed page's widget is "<name>-1"
-        embed_blocks = PageBlocks(env, registry, results, count=1)
+        embed_blocks = PageBlocks(env, registry, results)  # its widget is "<name>-1"
         widget_html = embed_blocks.widget(block, embed=True)
         pages[f"embed/{name}.html"] = env.get_template("embed.html").render(
             **shared, widget=registry[name], content=widget_html

@@ -111,7 +111,9 @@ class PageBlocks:
         params = resolve_params(widget, block)
         state = initial_state(widget, params, block, self.results.call)
         self.used.append(widget.name)
-        instance = f"{widget.name}-{self.count}"
+        # numbered among the page's widgets of the same name, so a permalink's
+        # "attention-by-hand-1=…" survives a figure added above it
+        instance = f"{widget.name}-{self.used.count(widget.name)}"
         try:
             body = self.env.get_template(f"widgets/{widget.template}.html").render(
                 state=state, params=params, instance=instance, widget=widget
