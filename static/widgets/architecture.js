@@ -6,21 +6,15 @@
  * whose count follows the prompt, are drawn here with textContent only.
  */
 import { pick } from "../page/bind.js";
-import { showTokens, visible } from "./shared/text.js";
+import { showTokens } from "./shared/text.js";
 import { wireTextRun } from "./shared/text-run.js";
+import { fillToken } from "./shared/token-buttons.js";
 
 /** One chip per token: its piece (whitespace made visible) over its id. */
 function tokenChip(token, id) {
   const chip = document.createElement("span");
   chip.className = "token";
-  const text = document.createElement("span");
-  text.className = "token-text";
-  text.textContent = visible(token);
-  const number = document.createElement("span");
-  number.className = "token-id";
-  number.textContent = String(id);
-  chip.append(text, number);
-  return chip;
+  return fillToken(chip, token, id);
 }
 
 /** @param {object} context see page.js makeContext */
@@ -34,9 +28,6 @@ export function mount(context) {
       count.textContent = String(pick(state, count.dataset.count).length);
     }
     showTokens(root, state, pick);
-  };
-  context.onArgs = (args) => {
-    prompt.value = args.prompt;
   };
   wireTextRun(context, {
     input: prompt,

@@ -21,9 +21,6 @@ export function mount(context) {
       token.textContent = visible(token.textContent);
     }
   };
-  context.onArgs = (args) => {
-    prompt.value = args.prompt;
-  };
   const follow = wireTextRun(context, {
     input: prompt,
     button: root.querySelector("[data-action=follow]"),

@@ -27,9 +27,6 @@ export function mount(context) {
   const input = root.querySelector("[data-text]");
   const body = root.querySelector("[data-rows]");
   context.onState = (state) => drawRows(body, state);
-  context.onArgs = (args) => {
-    input.value = args.text;
-  };
   wireTextRun(context, {
     input,
     button: root.querySelector("[data-action=score]"),

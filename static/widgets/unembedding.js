@@ -15,9 +15,6 @@ export function mount(context) {
     root.querySelector("[data-last]").textContent = visible(state.tokens[state.tokens.length - 1]);
     showTokens(root, state, pick);
   };
-  context.onArgs = (args) => {
-    prompt.value = args.prompt;
-  };
   wireTextRun(context, {
     input: prompt,
     button: root.querySelector("[data-action=score]"),

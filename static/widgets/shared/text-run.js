@@ -1,7 +1,8 @@
 /**
  * The text box of the widgets that run the model on the reader's words: the kernel runs on a
  * click of the button or on Enter; an empty box gets a plain sentence and nothing runs; when
- * Python refuses or fails, compute() has said why and the last result stays.
+ * Python refuses or fails, compute() has said why and the last result stays. Text restored from
+ * a link is echoed back into the box.
  *
  * Example: `wireTextRun(context, { input, button, empty: "Type some text first." })` runs
  * `context.compute({ prompt: input.value })`; it returns the run function, which takes extra
@@ -26,6 +27,9 @@ export function wireTextRun(context, { input, button, empty, argument = "prompt"
     } catch {
       /* compute() said why; the last result stays */
     }
+  };
+  context.onArgs = (args) => {
+    input.value = args[argument];
   };
   button.addEventListener("click", () => run());
   input.addEventListener("keydown", (event) => {

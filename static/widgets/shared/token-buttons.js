@@ -5,6 +5,26 @@
 import { visible } from "./text.js";
 
 /**
+ * A token's piece (whitespace made visible) and, if given, its id, inside ``node``.
+ * @param {HTMLElement} node a span chip or a button
+ * @param {string} token
+ * @param {number} [id]
+ */
+export function fillToken(node, token, id) {
+  const text = document.createElement("span");
+  text.className = "token-text";
+  text.textContent = visible(token);
+  node.append(text);
+  if (id !== undefined) {
+    const number = document.createElement("span");
+    number.className = "token-id";
+    number.textContent = String(id);
+    node.append(number);
+  }
+  return node;
+}
+
+/**
  * Fill ``box`` with one button per token; the picked one is pressed.
  * @param {HTMLElement} box
  * @param {{token: string, id?: number}[]} tokens
@@ -17,16 +37,6 @@ export function drawTokenButtons(box, tokens, picked) {
     button.className = i === picked ? "token picked" : "token";
     button.setAttribute("aria-pressed", String(i === picked));
     button.dataset.pick = String(i);
-    const text = document.createElement("span");
-    text.className = "token-text";
-    text.textContent = visible(token);
-    button.append(text);
-    if (id !== undefined) {
-      const number = document.createElement("span");
-      number.className = "token-id";
-      number.textContent = String(id);
-      button.append(number);
-    }
-    return button;
+    return fillToken(button, token, id);
   }));
 }
