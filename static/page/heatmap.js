@@ -58,13 +58,23 @@ export function heatImageUrl(heat, palette) {
   return canvas.toDataURL("image/png");
 }
 
-/** Recolour every [data-heat] cell of a widget from a new state. */
+/**
+ * Recolour a widget's heatmaps from a new state: every [data-heat] cell, and every image drawn
+ * from a whole matrix (`<img data-heat-image="path">`, a pixel per value).
+ */
 export function paintHeat(root, state, palette) {
   for (const cell of root.querySelectorAll("[data-heat]")) {
     const raw = pick(state, cell.dataset.heat);
     const colour = heatColour(palette, typeof raw === "number" ? raw : 0);
     cell.style.background = colour;
     cell.style.color = textOn(colour);
+  }
+  for (const image of root.querySelectorAll("img[data-heat-image]")) {
+    const heat = pick(state, image.dataset.heatImage);
+    if (!Array.isArray(heat) || !heat.length) continue;
+    image.style.setProperty("--rows", String(heat.length));
+    image.style.setProperty("--cols", String(heat[0].length));
+    image.src = heatImageUrl(heat, palette);
   }
 }
 

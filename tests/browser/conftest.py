@@ -18,6 +18,8 @@ import pytest
 
 from sitebuild.build import BuildConfig, build
 from sitebuild.httpd import serve_site
+from sitebuild.pages.heat_image import heat_number
+from sitebuild.pages.palette import heat_colour, rgb
 from sitebuild.runtime.chromium import LAUNCH_ARGS, chromium_path
 from tests.conftest import REPO, one_at_a_time
 
@@ -182,3 +184,30 @@ def boot_report(page) -> dict:  # noqa: ANN001
     return page.evaluate(
         "() => ({kind: window.hlw.client.bootKind, fallbacks: window.hlw.client.fallbacks})"
     )
+
+
+#: The image's pixels as [[r, g, b], ...] rows, read back through a canvas.
+READ_PIXELS = """async (image) => {
+  await image.decode();
+  const canvas = document.createElement("canvas");
+  canvas.width = image.naturalWidth; canvas.height = image.naturalHeight;
+  const g = canvas.getContext("2d");
+  g.drawImage(image, 0, 0);
+  const data = g.getImageData(0, 0, canvas.width, canvas.height).data;
+  const rows = [];
+  for (let r = 0; r < canvas.height; r++) {
+    const row = [];
+    for (let c = 0; c < canvas.width; c++) {
+      const at = 4 * (r * canvas.width + c);
+      row.push([data[at], data[at + 1], data[at + 2]]);
+    }
+    rows.push(row);
+  }
+  return rows;
+}"""
+
+
+def heat_colours(heat: list[list[float]]) -> list[list[list[int]]]:
+    """The palette colour of every heat value, as [[r, g, b], ...] rows (what READ_PIXELS
+    reads from an image drawn from ``heat``)."""
+    return [[list(rgb(heat_colour(heat_number(v)))) for v in row] for row in heat]

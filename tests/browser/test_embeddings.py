@@ -8,10 +8,12 @@ from playwright.sync_api import Page, expect
 
 from pyodide_kernels.dispatch import call
 
-from .conftest import wait_for_python
+from .conftest import READ_PIXELS, heat_colours, wait_for_python
 
 EXPLORER = "figure[data-widget=embedding-explorer]"
 POSITIONS = "figure[data-widget=positional-explorer]"
+#: The arguments a widget's shown state was computed from.
+ARGS_OF = "(root) => window.hlw.widgets.find((w) => w.root === root).args"
 
 
 @pytest.fixture
@@ -33,6 +35,10 @@ def test_the_explorer_is_readable_before_python(chapter: Page):
     expected = call("gpt_embedding_explorer", {"text": "king", "pick": 0, "n": 8, "space": True})
     assert shown_neighbours(widget) == [as_shown(n["token"]) for n in expected["neighbours"]]
     expect(widget.locator(".vector-cell")).to_have_count(len(expected["vector"]))
+    positions = chapter.locator(POSITIONS)
+    built = call("position_explorer", positions.evaluate(ARGS_OF))
+    image = positions.locator("img[data-heat-image=learned_heat]")
+    assert image.evaluate(READ_PIXELS) == heat_colours(built["learned_heat"])
 
 
 def test_the_explorer_looks_up_a_word_and_a_picked_token_live(chapter: Page):
@@ -99,6 +105,12 @@ def test_the_rope_wheel_turns_with_the_pair_slider(chapter: Page):
         110 + 80 * expected["points"][1][0], abs=0.01
     )
     assert arrow.get_attribute("x2") != before
+    # the position tables are images, drawn again from the live state: a pixel per value
+    live = call("position_explorer", widget.evaluate(ARGS_OF))
+    for key in ("sinusoidal_heat", "learned_heat"):
+        image = widget.locator(f"img[data-heat-image={key}]")
+        assert image.get_attribute("src").startswith("data:image/png")
+        assert image.evaluate(READ_PIXELS) == heat_colours(live[key])
 
 
 def test_order_blindness_for_the_readers_sentences(chapter: Page):

@@ -6,42 +6,17 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from pyodide_kernels.dispatch import call
-from sitebuild.pages.heat_image import heat_number
-from sitebuild.pages.palette import heat_colour, rgb
 
-from .conftest import wait_for_python
+from .conftest import READ_PIXELS, heat_colours, wait_for_python
 
 LAB = "figure[data-widget=lab-weight-matrix]"
-#: The image's pixels as [[r, g, b], ...] rows, read back through a canvas.
-READ_PIXELS = """async (image) => {
-  await image.decode();
-  const canvas = document.createElement("canvas");
-  canvas.width = image.naturalWidth; canvas.height = image.naturalHeight;
-  const g = canvas.getContext("2d");
-  g.drawImage(image, 0, 0);
-  const data = g.getImageData(0, 0, canvas.width, canvas.height).data;
-  const rows = [];
-  for (let r = 0; r < canvas.height; r++) {
-    const row = [];
-    for (let c = 0; c < canvas.width; c++) {
-      const at = 4 * (r * canvas.width + c);
-      row.push([data[at], data[at + 1], data[at + 2]]);
-    }
-    rows.push(row);
-  }
-  return rows;
-}"""
-
-
-def colours(heat: list[list[float]]) -> list[list[list[int]]]:
-    return [[list(rgb(heat_colour(heat_number(v)))) for v in row] for row in heat]
 
 
 def test_the_weight_matrix_is_drawn_a_pixel_per_value_at_build_time_and_live(page: Page, site_url):
     page.goto(site_url + "labs.html")
     image = page.locator(f"{LAB} img.heat-image")
     built = call("lab_run", {"lab": "weight-matrix"})["figure"]["heat"]
-    assert image.evaluate(READ_PIXELS) == colours(built)
+    assert image.evaluate(READ_PIXELS) == heat_colours(built)
     box = image.bounding_box()
     assert box is not None and round(box["height"] / box["width"], 3) == round(
         len(built) / len(built[0]), 3
@@ -54,7 +29,7 @@ def test_the_weight_matrix_is_drawn_a_pixel_per_value_at_build_time_and_live(pag
     expect(lab).to_have_attribute("data-live", "true", timeout=60_000)
     live = call("lab_run", {"lab": "weight-matrix", "params": {"matrix": "o"}})["figure"]["heat"]
     assert (len(live), len(live[0])) == (len(built[0]), len(built))
-    assert lab.locator("img.heat-image").evaluate(READ_PIXELS) == colours(live)
+    assert lab.locator("img.heat-image").evaluate(READ_PIXELS) == heat_colours(live)
     expect(lab.locator("img.heat-image")).to_have_attribute(
         "alt",
         f"A {len(live)} × {len(live[0])} heatmap, head dimension down and model dimension across:"
