@@ -1,7 +1,6 @@
 """The figures where the prose used to stand alone: each one's labels are its kernel's (or the
 configuration's) values, never typed, and the live ones show CPython's numbers for the reader's
-input. Axe, layout shift and digits are covered per page by test_accessibility.py,
-test_layout_shift.py and test_digits.py."""
+input. Axe, layout shift and digits are covered per page by test_every_page.py."""
 
 from __future__ import annotations
 
