@@ -78,6 +78,9 @@ class QuietServer(ThreadingHTTPServer):
     """A threaded server that does not print a traceback when a browser drops a connection."""
 
     daemon_threads = True
+    #: A page asks for dozens of files at once; the standard backlog of 5 refused some of them
+    #: while the serving process was busy (a worker of the snapshot failed to load under load).
+    request_queue_size = 128
 
     def handle_error(self, request: object, client_address: object) -> None:
         return

@@ -349,7 +349,10 @@ def lighthouse_command(url: str) -> list[str]:
     """The Lighthouse run for one page: mobile preset (its default), performance and
     accessibility, JSON on stdout, headless Chromium with the flags that keep it offline, no
     error reports sent anywhere."""
-    flags = " ".join(["--headless=new", *LAUNCH_ARGS])
+    # Lighthouse's launcher turns its own features off: a --disable-features of ours would
+    # replace that list (Chromium keeps the last), so Playwright's is left out here
+    own = [arg for arg in LAUNCH_ARGS if not arg.startswith("--disable-features=")]
+    flags = " ".join(["--headless=new", *own])
     return [
         str(LIGHTHOUSE),
         url,
