@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,26 @@ def page(warm_context):  # noqa: ANN001, ANN201
     if tab.url.startswith("http"):
         tab.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
     tab.close()
+
+
+@contextmanager
+def shared_tab(warm_context, url: str, python: bool = True) -> Iterator:  # noqa: ANN001
+    """One tab of the warm profile at ``url`` (with its Python ready, unless ``python`` is
+    False), for a module's tests that each give one widget another input: the page loads and
+    boots once, not once a case. A case clears the answer it waits for before it acts, so a
+    result left by the case before cannot pass for its own.
+
+    Example: ``with shared_tab(warm_context, site_url + "labs.html") as tab: ...``
+    """
+    tab = warm_context.new_page()
+    try:
+        tab.goto(url)
+        if python:
+            wait_for_python(tab)
+        yield tab
+    finally:
+        tab.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+        tab.close()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from pyodide_kernels.dispatch import call
 from pyodide_kernels.labs import LABS
 
-from .conftest import wait_for_python
+from .conftest import shared_tab, wait_for_python
 
 
 @pytest.fixture
@@ -20,14 +20,10 @@ def labs(page: Page, site_url) -> Page:
 
 @pytest.fixture(scope="module")
 def live_labs(warm_context, site_url):  # noqa: ANN001, ANN201
-    """One labs page with Python ready, shared by the tests that each run a different lab (the
-    page is 487 KB and boots Python once instead of thirteen times)."""
-    tab = warm_context.new_page()
-    tab.goto(site_url + "labs.html")
-    wait_for_python(tab)
-    yield tab
-    tab.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
-    tab.close()
+    """One labs page with Python ready, shared by the tests that each run a different lab (it
+    boots Python once instead of thirteen times)."""
+    with shared_tab(warm_context, site_url + "labs.html") as tab:
+        yield tab
 
 
 def test_every_lab_is_on_the_page_with_its_build_time_result(labs: Page):

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from pyodide_kernels.dispatch import call
 from sitebuild.httpd import serve_site
 
-from .conftest import FLOAT64, numbers_close, wait_for_python
+from .conftest import FLOAT64, numbers_close, shared_tab, wait_for_python
 
 QUIZ = "figure[data-widget=softmax-quiz]"
 HAND = "figure[data-widget=attention-by-hand]"
@@ -49,6 +49,13 @@ def test_widgets_compute_live_in_pyodide(page: Page, quiz_url):
     assert logits[0] != before or expected["logits"][0] == float(before)
 
 
+@pytest.fixture(scope="module")
+def quiz_tab(warm_context, site_url):  # noqa: ANN001, ANN201
+    """The quiz's chapter, open once for every answer below (grading needs no Python)."""
+    with shared_tab(warm_context, site_url + "from-logits-to-a-token.html", python=False) as tab:
+        yield tab
+
+
 @pytest.mark.parametrize(
     ("typed", "verdict"),
     [
@@ -69,10 +76,11 @@ def test_widgets_compute_live_in_pyodide(page: Page, quiz_url):
         ("−0.66", "Not quite"),
     ],
 )
-def test_the_quiz_grades_what_the_reader_types(page: Page, quiz_url, typed, verdict):
-    page.goto(quiz_url)
+def test_the_quiz_grades_what_the_reader_types(quiz_tab: Page, typed, verdict):
+    page = quiz_tab
     quiz = page.locator(QUIZ)
     expect(quiz).to_have_attribute("data-mounted", "true")
+    quiz.locator("[data-feedback]").evaluate("(line) => { line.textContent = ''; }")
     quiz.locator("[data-answer=answer]").fill(typed)
     quiz.locator("[data-action=check]").click()
     expect(quiz.locator("[data-feedback]")).to_contain_text(verdict)

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from pyodide_kernels.dispatch import call
 
-from .conftest import wait_for_python
+from .conftest import shared_tab, wait_for_python
 
 PLAYGROUND = "figure[data-widget=tokenizer-playground]"
 STEPPER = "figure[data-widget=bpe-stepper]"
@@ -18,6 +18,13 @@ def tokenization(page: Page, site_url) -> Page:
     page.goto(site_url + "tokenization.html")
     wait_for_python(page)
     return page
+
+
+@pytest.fixture(scope="module")
+def playground_tab(warm_context, site_url):  # noqa: ANN001, ANN201
+    """The chapter with Python ready, open once for every text below."""
+    with shared_tab(warm_context, site_url + "tokenization.html") as tab:
+        yield tab
 
 
 @pytest.mark.parametrize(
@@ -32,8 +39,10 @@ def tokenization(page: Page, site_url) -> Page:
         '"><img src=x onerror="window.__pwned=1">',
     ],
 )
-def test_the_playground_tokenizes_any_text_live(tokenization: Page, text):
+def test_the_playground_tokenizes_any_text_live(playground_tab: Page, text):
+    tokenization = playground_tab
     widget = tokenization.locator(PLAYGROUND)
+    widget.locator("[data-bind=count]").evaluate("(count) => { count.textContent = ''; }")
     widget.locator("[data-text]").fill(text)
     expected = call("tokenizer_compare", {"text": text})
     expect(widget.locator("[data-bind=count]")).to_have_text(str(expected["count"]), timeout=20_000)
