@@ -5,7 +5,7 @@ tolerance, and still does when CPython's NumPy is kept off this CPU's faster SIM
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import BrowserContext, Page
 
 from pyodide_kernels.dispatch import call, kernel_names, kernel_table
 from sitebuild.pages.registry import load_registry
@@ -75,19 +75,44 @@ def disagreeing(in_browser: dict[str, object], in_cpython: dict[str, object]) ->
     ]
 
 
-@pytest.mark.parametrize("boot", ["compiled", "snapshot"])
-def test_every_kernel_agrees_between_cpython_and_the_browser(fresh_page: Page, site_url, boot):
-    page = fresh_page  # a first visit: nothing cached, so the boot is the one asked for
-    if boot == "snapshot":
-        boot_from_snapshot_at_once(page)
-    page.goto(site_url + "tokenization.html")
-    wait_for_python(page)
-    assert boot_report(page)["kind"] == boot
+def booted_results(context: BrowserContext, url: str, boot: str) -> dict[str, object]:
+    """Every kernel's example computed by a first visit's Python (nothing cached, so the boot
+    is the one asked for), after checking that it booted that way."""
+    page = context.new_page()
+    try:
+        if boot == "snapshot":
+            boot_from_snapshot_at_once(page)
+        page.goto(url)
+        wait_for_python(page)
+        assert boot_report(page)["kind"] == boot
+        return browser_results(page)
+    finally:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def restored_results(browser, browser_context_args, site_url):  # noqa: ANN001, ANN201
+    """The browser's results after a snapshot restore, computed once (per xdist worker) for the
+    two tests that compare them."""
+    context = browser.new_context(**browser_context_args)
+    try:
+        yield booted_results(context, site_url + "tokenization.html", "snapshot")
+    finally:
+        context.close()
+
+
+def test_every_kernel_agrees_between_cpython_and_the_compiled_boot(context, site_url):  # noqa: ANN001
     expected = {name: call(name, EXAMPLES.get(name, {})) for name in kernel_names()}
-    assert not disagreeing(browser_results(page), expected)
+    found = booted_results(context, site_url + "tokenization.html", "compiled")
+    assert not disagreeing(found, expected)
 
 
-def test_the_agreement_holds_when_cpythons_numpy_takes_other_simd_paths(page: Page, site_url):
+def test_every_kernel_agrees_between_cpython_and_a_restored_snapshot(restored_results):  # noqa: ANN001
+    expected = {name: call(name, EXAMPLES.get(name, {})) for name in kernel_names()}
+    assert not disagreeing(restored_results, expected)
+
+
+def test_the_agreement_holds_when_cpythons_numpy_takes_other_simd_paths(restored_results):  # noqa: ANN001
     """The tolerance is not tuned to this CPU: with NumPy kept to its baseline instructions
     (NPY_DISABLE_CPU_FEATURES: AVX2, the AVX-512 family, whatever this CPU adds), CPython's
     last bits move and the browser still agrees."""
@@ -96,6 +121,4 @@ def test_the_agreement_holds_when_cpythons_numpy_takes_other_simd_paths(page: Pa
         pytest.skip("this CPU has no SIMD target above NumPy's baseline to turn off")
     calls = [(name, EXAMPLES.get(name, {})) for name in kernel_names()]
     baseline = dict(zip(kernel_names(), cpython_results(calls, faster), strict=True))
-    page.goto(site_url + "tokenization.html")
-    wait_for_python(page)
-    assert not disagreeing(browser_results(page), baseline)
+    assert not disagreeing(restored_results, baseline)
