@@ -94,9 +94,8 @@ def every_page() -> list[str]:
 
 def settled_when(path: str) -> str:
     """What a page waits for before its settling time starts: a chapter until its Python is
-    ready (the widgets' status lines and the header badge change then), an embed page until its
-    widget is mounted (what an embed adds to a chapter's markup is its widget's own drawing; the
-    status line and its change at Python's start are the chapters' own, checked there)."""
+    ready, an embed page until its widget is mounted (tests/browser/test_every_page.py says
+    why)."""
     return MOUNTED if path.startswith("embed/") else SETTLED
 
 
