@@ -94,7 +94,8 @@ def test_after_a_restore_numpy_computes_and_random_draws_are_fresh(
     for _ in range(2):
         page = context.new_page()
         boot_from_snapshot_at_once(page)
-        assert start(page, quiz_url)["kind"] == "snapshot"
+        booted = start(page, quiz_url)
+        assert booted["kind"] == "snapshot", booted["fallbacks"]
         reports.append(page.evaluate(CHECK))
         page.close()
     for report in reports:
