@@ -71,11 +71,18 @@ export function paintHeat(root, state, palette) {
   }
   for (const image of root.querySelectorAll("img[data-heat-image]")) {
     const heat = pick(state, image.dataset.heatImage);
-    if (!Array.isArray(heat) || !heat.length) continue;
-    image.style.setProperty("--rows", String(heat.length));
-    image.style.setProperty("--cols", String(heat[0].length));
-    image.src = heatImageUrl(heat, palette);
+    if (Array.isArray(heat) && heat.length) drawHeatImage(image, heat, palette);
   }
+}
+
+/**
+ * Draw a matrix of heat values into an `<img class="heat-image">`, a pixel per value; its
+ * size comes from --rows and --cols (site.css).
+ */
+export function drawHeatImage(image, heat, palette) {
+  image.style.setProperty("--rows", String(heat.length));
+  image.style.setProperty("--cols", String(heat[0].length));
+  image.src = heatImageUrl(heat, palette);
 }
 
 /** A matrix and its labels as CSV text (labels quoted; numbers as the kernel gave them). */

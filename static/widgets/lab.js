@@ -5,7 +5,7 @@
  * returns is drawn with textContent.
  */
 import { formatValue } from "../page/bind.js";
-import { heatColour, heatImageUrl, textOn } from "../page/heatmap.js";
+import { drawHeatImage, heatColour, textOn } from "../page/heatmap.js";
 import { visible } from "./shared/text.js";
 
 const STORE = "hlw-lab-takeaways";
@@ -34,13 +34,11 @@ function element(tag, text, className) {
   return node;
 }
 
-/** A heatmap as an image, a pixel per value; its size comes from --rows and --cols (site.css). */
+/** A heatmap as an image, a pixel per value. */
 function heatImage(figure, palette) {
   const image = element("img", undefined, "heat-image");
-  image.style.setProperty("--rows", String(figure.heat.length));
-  image.style.setProperty("--cols", String(figure.heat[0].length));
   image.alt = heatAlt(figure);
-  image.src = heatImageUrl(figure.heat, palette);
+  drawHeatImage(image, figure.heat, palette);
   return image;
 }
 

@@ -75,14 +75,19 @@ def disagreeing(in_browser: dict[str, object], in_cpython: dict[str, object]) ->
     ]
 
 
-def booted_results(context: BrowserContext, url: str, boot: str) -> dict[str, object]:
+def cpython_examples() -> dict[str, object]:
+    """Every kernel's example, computed by this CPython."""
+    return {name: call(name, EXAMPLES.get(name, {})) for name in kernel_names()}
+
+
+def booted_results(context: BrowserContext, site_url: str, boot: str) -> dict[str, object]:
     """Every kernel's example computed by a first visit's Python (nothing cached, so the boot
     is the one asked for), after checking that it booted that way."""
     page = context.new_page()
     try:
         if boot == "snapshot":
             boot_from_snapshot_at_once(page)
-        page.goto(url)
+        page.goto(site_url + "tokenization.html")
         wait_for_python(page)
         assert boot_report(page)["kind"] == boot
         return browser_results(page)
@@ -96,20 +101,18 @@ def restored_results(browser, browser_context_args, site_url):  # noqa: ANN001, 
     two tests that compare them."""
     context = browser.new_context(**browser_context_args)
     try:
-        yield booted_results(context, site_url + "tokenization.html", "snapshot")
+        yield booted_results(context, site_url, "snapshot")
     finally:
         context.close()
 
 
 def test_every_kernel_agrees_between_cpython_and_the_compiled_boot(context, site_url):  # noqa: ANN001
-    expected = {name: call(name, EXAMPLES.get(name, {})) for name in kernel_names()}
-    found = booted_results(context, site_url + "tokenization.html", "compiled")
-    assert not disagreeing(found, expected)
+    found = booted_results(context, site_url, "compiled")
+    assert not disagreeing(found, cpython_examples())
 
 
 def test_every_kernel_agrees_between_cpython_and_a_restored_snapshot(restored_results):  # noqa: ANN001
-    expected = {name: call(name, EXAMPLES.get(name, {})) for name in kernel_names()}
-    assert not disagreeing(restored_results, expected)
+    assert not disagreeing(restored_results, cpython_examples())
 
 
 def test_the_agreement_holds_when_cpythons_numpy_takes_other_simd_paths(restored_results):  # noqa: ANN001
