@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page
 
-from .conftest import boot_from_snapshot_at_once, boot_report, wait_for_python
+from sitebuild.httpd import serve_site
+
+from .conftest import BASE, boot_from_snapshot_at_once, boot_report, wait_for_python
 
 
 @pytest.fixture
@@ -32,6 +34,24 @@ def start(page: Page, url: str) -> dict:
     page.goto(url)
     wait_for_python(page)
     return boot_report(page)
+
+
+def site_without(site: Path, missing: Path, out: Path) -> Path:
+    """A view of ``site`` at ``out`` without the file ``missing`` (relative): links to everything
+    else, real folders only along the missing file's path.
+
+    Example: ``site_without(site, Path("a/b.js"), out)`` serves ``site/a/c.js`` but not ``b.js``.
+    """
+    out.mkdir(parents=True)
+    source, view = site, out
+    for part in missing.parts:
+        for entry in source.iterdir():
+            if entry.name != part:
+                (view / entry.name).symlink_to(entry)
+        source, view = source / part, view / part
+        if source.is_dir():
+            view.mkdir()
+    return out
 
 
 def runtime_folder(built_site: Path) -> Path:
@@ -199,17 +219,15 @@ def test_the_module_is_fetched_again_when_the_early_compile_fails(page: Page, qu
 
 
 def test_a_snapshot_reader_that_cannot_start_sends_the_boot_to_the_compiled_files(
-    page: Page, quiz_url, built_site
+    page: Page, built_site, tmp_path
 ):
-    # (page.route does not see a worker's own workers: the file is taken away for this test)
+    # page.route does not see a worker's own workers: the reader is missing from a copy of the
+    # site served on its own port (the shared site stays whole for the other worker's tests).
     (reader,) = (built_site / "assets").glob("*/python/snapshot-reader.js")
-    hidden = reader.with_suffix(".hidden")
-    reader.rename(hidden)
-    try:
+    site = site_without(built_site, reader.relative_to(built_site), tmp_path / "site")
+    with serve_site(site, BASE) as url:
         boot_from_snapshot_at_once(page)
-        booted = start(page, quiz_url)
-    finally:
-        hidden.rename(reader)
+        booted = start(page, f"{url}from-logits-to-a-token.html")
     assert booted == {
         "kind": "compiled",
         "fallbacks": ["snapshot: the snapshot's reader did not start"],
