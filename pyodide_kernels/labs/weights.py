@@ -1,8 +1,11 @@
 """Lab 1, look at a weight matrix: one head's slice of W_Q, W_K, W_V (columns of c_attn) or W_O
 (rows of c_proj), as a heatmap with its size and spread. BASE and TWEAK compare two heads.
 
-Example: ``weight_matrix(load(), s, {"layer": 0, "head": 1, "matrix": "q"})["figure"]["values"]``
--> a (128, 32) matrix
+The figure is drawn only as an image: it carries each weight's place between the two heads'
+lowest and highest weight (``heat``) and those two ends, not the weights a second time.
+
+Example: ``weight_matrix(load(), s, {"layer": 0, "head": 1, "matrix": "q"})["figure"]["heat"]``
+-> a (128, 32) matrix of values in [0, 1]
 """
 
 from __future__ import annotations
@@ -42,8 +45,8 @@ def summary(w: np.ndarray) -> dict[str, float]:
 def weight_matrix(model: Model, settings: Settings, params: dict[str, Any]) -> dict[str, Any]:
     """Head ``head`` of ``layer`` (TWEAK) against head 0 of the same layer (BASE).
 
-    Example: ``weight_matrix(m, s, {"layer": 0, "head": 1, "matrix": "q"})["figure"]["values"]``
-    -> a (128, 32) matrix
+    Example: ``weight_matrix(m, s, {"layer": 0, "head": 1, "matrix": "q"})["figure"]["low"]``
+    -> the lowest weight of the two heads' slices (dark in the image)
     """
     layer, head = layer_of(model, params["layer"]), head_of(model, params["head"])
     matrix = params["matrix"]
@@ -62,8 +65,9 @@ def weight_matrix(model: Model, settings: Settings, params: dict[str, Any]) -> d
         },
         "figure": {
             "kind": "heatmap",
-            "values": tweak,
             "heat": (tweak - low) / (high - low),
+            "low": low,
+            "high": high,
             # W_O's slice is the others' turned on its side: (hs, d) against (d, hs)
             "rows": "head dimension" if matrix == "o" else "model dimension",
             "cols": "model dimension" if matrix == "o" else "head dimension",

@@ -47,14 +47,16 @@ function heatAlt(figure) {
   return `A ${figure.heat.length} × ${figure.heat[0].length} heatmap, ${figure.rows} down and ${figure.cols} across: dark is low, bright is high.`;
 }
 
-/** The figure: a curve as a table, a grid as coloured cells, a heatmap as an image. */
+/** The figure: a curve as a table, a grid as coloured cells, a heatmap as an image with its two
+ * ends in words. */
 function drawFigure(box, figure, palette) {
   if (!figure) {
     box.replaceChildren();
     return;
   }
   if (figure.kind === "heatmap") {
-    box.replaceChildren(heatImage(figure, palette));
+    const scale = element("p", `Darkest ${formatValue(figure.low, "fixed:3")}, brightest ${formatValue(figure.high, "fixed:3")}.`, "muted");
+    box.replaceChildren(heatImage(figure, palette), scale);
     return;
   }
   const table = element("table", undefined, figure.kind === "curve" ? "numbers" : "heatmap");

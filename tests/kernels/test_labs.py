@@ -97,6 +97,23 @@ def test_zeroing_more_of_the_embeddings_costs_more():
     assert np.all(np.diff(curve) > 0)
 
 
+def test_the_weight_image_spans_both_heads_from_its_darkest_to_its_brightest_weight():
+    from pyodide_kernels.labs.weights import head_slice
+
+    model = load()
+    result = lab_run("weight-matrix", params={"layer": 1, "head": 2, "matrix": "v"})
+    figure = result["figure"]
+    base, tweak = head_slice(model, 1, 0, "v"), head_slice(model, 1, 2, "v")
+    assert figure["low"] == min(base.min(), tweak.min())
+    assert figure["high"] == max(base.max(), tweak.max())
+    np.testing.assert_allclose(
+        figure["low"] + np.asarray(figure["heat"]) * (figure["high"] - figure["low"]),
+        tweak,
+        atol=1e-6,
+    )
+    assert "values" not in figure  # shown only as an image: the weights are not sent twice
+
+
 def test_patching_with_the_clean_run_itself_restores_the_clean_answer_everywhere():
     clean = LABS["patching"].params["clean"]
     result = lab_run("patching", params={"clean": clean, "corrupted": clean})
