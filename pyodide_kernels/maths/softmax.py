@@ -1,7 +1,8 @@
 """Softmax: turn a vector of scores (logits) into probabilities that sum to 1.
 
 softmax(x)_i = exp(x_i - max(x)) / sum_j exp(x_j - max(x)). Subtracting the maximum first
-changes nothing mathematically but keeps ``exp`` from overflowing for large logits.
+changes nothing mathematically but keeps ``exp`` from overflowing for large logits. How spread
+out the result is, its entropy −Σ p ln p (nats), is here too.
 
 References: Goodfellow, Bengio, Courville, *Deep Learning* (2016), section 6.2.2.3.
 Leaves out: temperature and truncation (see ``sampling``); the loss (see ``loss``).
@@ -34,6 +35,15 @@ def stable_softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
     np.exp(e, out=e)
     e /= np.sum(e, axis=axis, keepdims=True)
     return e
+
+
+def entropy(probs: np.ndarray) -> float:
+    """Shannon entropy in nats, −Σ p ln p (0 ln 0 counted as 0).
+
+    Example: ``entropy(np.array([0.5, 0.5]))`` -> 0.693 (ln 2)
+    """
+    p = probs[probs > 0]
+    return 0.0 - float((p * np.log(p)).sum())  # 0.0, not −0.0, for a certain choice
 
 
 def log_softmax(logits: np.ndarray, axis: int = -1) -> np.ndarray:

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from .._validate import as_int
-from ..maths.softmax import stable_softmax
+from ..maths.softmax import entropy, stable_softmax
 from ..model import Model, check_prompt, load, record, top_tokens
 
 __kernels__ = ("model_overview",)
@@ -62,15 +62,6 @@ def model_card(model: Model) -> dict[str, Any]:
         "parameters": model.parameters(),
         "stage_parameters": stage_parameters(model),
     }
-
-
-def entropy(probs: np.ndarray) -> float:
-    """Shannon entropy in nats, −Σ p ln p (0 ln 0 counted as 0).
-
-    Example: ``entropy(np.array([0.5, 0.5]))`` -> 0.693 (ln 2)
-    """
-    p = probs[probs > 0]
-    return float(-(p * np.log(p)).sum())
 
 
 def head_targets(model: Model, attention: list[np.ndarray], tokens: list[str]) -> list[list[dict]]:

@@ -11,9 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from pyodide_kernels.maths.softmax import entropy
 from pyodide_kernels.model import load
 from pyodide_kernels.on_model.next_tokens import gpt_next_tokens
-from pyodide_kernels.on_model.overview import entropy, model_overview
+from pyodide_kernels.on_model.overview import model_overview
 from tests.conftest import REPO
 
 PROMPT = "To be, or not to be, that is the"
