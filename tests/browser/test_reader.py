@@ -40,20 +40,24 @@ def test_changing_a_widget_writes_its_state_into_the_address(page: Page, chapter
 
 def test_exercise_progress_survives_a_reload_and_resets(page: Page, site_url, chapter_url):
     page.goto(chapter_url)
+    count = page.locator("[data-exercise-input]").count()
+    assert count >= 2
     exercise = page.locator("#exercise-shift-invariance")
     exercise.locator("input").fill("0.66")
     exercise.locator("[data-action=check-exercise]").click()
-    expect(page.locator("[data-progress]")).to_have_text("Your progress: 1 of 4 exercises done.")
+    expect(page.locator("[data-progress]")).to_have_text(
+        f"Your progress: 1 of {count} exercises done."
+    )
     page.reload()
     expect(exercise.locator("input")).to_have_value("0.66")
     expect(exercise.locator("[data-feedback]")).to_have_text("Correct.")
     page.goto(site_url)
     expect(page.locator("[data-chapter-progress=attention-and-the-block]")).to_have_text(
-        "1 of 4 exercises done"
+        f"1 of {count} exercises done"
     )
     page.locator("[data-action=reset-progress]").click()
     expect(page.locator("[data-chapter-progress=attention-and-the-block]")).to_have_text(
-        "0 of 4 exercises done"
+        f"0 of {count} exercises done"
     )
     page.goto(chapter_url)
     expect(exercise.locator("input")).to_have_value("")
