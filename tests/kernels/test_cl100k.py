@@ -39,6 +39,18 @@ def reference():
         public.load_tiktoken_bpe = original
 
 
+def test_seed_002_sentence_as_chapter_2_says(reference):
+    """cl100k_base keeps every word of "The cat sat on" whole; the site's small vocabulary cuts
+    " cat" and " sat" in two (chapter 2 says both)."""
+    from pyodide_kernels.model import load
+
+    text = "The cat sat on"
+    ours = cl100k_encode(text)
+    assert ours["ids"] == reference.encode_ordinary(text)
+    assert ours["tokens"] == ["The", " cat", " sat", " on"]
+    assert [len(load().encode(word)) for word in (" cat", " sat")] == [2, 2]
+
+
 def test_seed_004_sentence(reference):
     assert encode("Cause the light was on.") == [62012, 279, 3177, 574, 389, 13]
     assert reference.encode_ordinary("Cause the light was on.") == [62012, 279, 3177, 574, 389, 13]
