@@ -1,6 +1,8 @@
-"""Token embeddings: a lookup table from token id to vector, and similarity between vectors.
+"""Token embeddings: a lookup table from token id to vector, the position added to it, and
+similarity between vectors.
 
     embed(ids) = E[ids]                     E: (vocab, d)
+    input(t) = E[id_t] + P[t]               P: one row per position (learned or sinusoidal)
     cosine(a, b) = a·b / (|a| |b|)
 
 Leaves out: learning the table (see the reference model), weight tying.
@@ -14,7 +16,7 @@ import numpy as np
 
 from .._validate import as_int, as_matrix, as_vector
 
-__kernels__ = ("embedding_lookup", "cosine_similarity", "nearest_neighbours")
+__kernels__ = ("embedding_lookup", "input_vector", "cosine_similarity", "nearest_neighbours")
 
 
 def embedding_lookup(table: Any, ids: Any) -> dict[str, Any]:
@@ -25,6 +27,19 @@ def embedding_lookup(table: Any, ids: Any) -> dict[str, Any]:
     if np.any(index != np.round(index)) or np.any(index < 0) or np.any(index >= e.shape[0]):
         raise ValueError(f"ids: must be integers from 0 to {e.shape[0] - 1}")
     return {"ids": index.astype(int), "vectors": e[index.astype(int)]}
+
+
+def input_vector(token: Any, position: Any) -> dict[str, Any]:
+    """What the first block receives for one token: what the token is (its embedding) plus
+    where it stands (its position's vector), number by number.
+
+    Example (seed 002, "cat" at position 2): ``input_vector([0.78, 0.30, -0.12, 0.45],
+    [0.91, -0.42, 0.14, -0.99])["input"]`` -> [1.69, -0.12, 0.02, -0.54]
+    """
+    t, p = as_vector(token, "token"), as_vector(position, "position")
+    if t.shape != p.shape:
+        raise ValueError(f"position: expected {t.size} numbers, like the token's vector")
+    return {"token": t, "position": p, "input": t + p}
 
 
 def cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -28,6 +28,7 @@ EXAMPLES: dict[str, dict] = {
     "bpe_train": {"text": "aaabdaaabac", "num_merges": 3, "encode": ["aaab", "dab"]},
     "cl100k_decode": {"ids": [9906, 1917]},
     "cl100k_encode": {"text": "Hello world"},
+    "input_vector": {"token": [0.78, 0.30, -0.12, 0.45], "position": [0.91, -0.42, 0.14, -0.99]},
     "model_tokenize": {"text": "To be, or not"},
     "tokenizer_compare": {"text": "Hello world"},
     "cosine_similarity": {"a": [1, 0], "b": [1, 1]},

@@ -5,7 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pyodide_kernels.maths.embeddings import cosine_similarity, embedding_lookup, nearest_neighbours
+from pyodide_kernels.maths.embeddings import (
+    cosine_similarity,
+    embedding_lookup,
+    input_vector,
+    nearest_neighbours,
+)
 
 from ._compare import random
 
@@ -57,3 +62,10 @@ def test_against_torch(torch, seed):
 def test_bad_input_names_the_argument(call, reason):
     with pytest.raises(ValueError, match=reason):
         call()
+
+
+def test_seed_002_cat_at_position_2_is_its_embedding_plus_its_position():
+    result = input_vector([0.78, 0.30, -0.12, 0.45], [0.91, -0.42, 0.14, -0.99])
+    np.testing.assert_allclose(result["input"], [1.69, -0.12, 0.02, -0.54], atol=1e-12)
+    with pytest.raises(ValueError, match="position: expected 4 numbers"):
+        input_vector([0.78, 0.30, -0.12, 0.45], [0.91, -0.42])
