@@ -8,6 +8,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from pyodide_kernels.dispatch import call
+from sitebuild.pages.heat_image import heat_number
+from sitebuild.pages.numbers import fixed
+from sitebuild.pages.palette import heat_colour, rgb
 
 from .conftest import FLOAT32, numbers_close, wait_for_python
 
@@ -147,3 +150,27 @@ def test_a_result_does_not_overwrite_what_the_reader_typed_meanwhile(chapter: Pa
     widget.locator("[data-action=show]").click()
     tokens = call("attention_heatmap", {"prompt": "Now is the winter", "source": "model"})["tokens"]
     expect(widget.locator("[data-map] tbody tr")).to_have_count(len(tokens), timeout=30_000)
+
+
+SCALING = "figure[data-widget=score-scaling]"
+
+
+def test_widening_the_head_saturates_the_raw_softmax_live(chapter: Page):
+    wait_for_python(chapter)
+    widget = chapter.locator(SCALING)
+    widget.locator("[data-exponent]").fill("10")
+    expect(widget.locator("[data-bind=d_k]")).to_have_text("1024", timeout=20_000)
+    expected = call("score_scaling", {"d_k": 1024, "keys": 6, "seed": 0})
+    for which in ("unscaled", "scaled"):
+        shown = widget.locator(f"[data-bind='{which}.largest']").inner_text()
+        assert shown == fixed(expected[which]["largest"], 3)
+        for i, weight in enumerate(expected[which]["weights"]):
+            cell = widget.locator(f"[data-heat='{which}.weights.{i}']")
+            colour = cell.evaluate("(td) => getComputedStyle(td).backgroundColor")
+            assert colour == "rgb({}, {}, {})".format(*rgb(heat_colour(heat_number(weight))))
+    assert expected["unscaled"]["largest"] > 0.99 > expected["scaled"]["largest"]
+    assert widget.locator("[data-exponent]").get_attribute("aria-valuetext") == "1024"
+    widget.locator("[data-seed]").fill("-2")
+    expect(widget.locator("[data-feedback]")).to_have_text(
+        "The seed must be a whole number from 0 upwards."
+    )
