@@ -1,13 +1,16 @@
 """Attention worked by hand: the problems a reader solves step by step, and their answers.
 
-Two parts, as the chapter teaches them:
-1. warm-up, one query against its keys: a dot product, a softmax over three scores, a weighted
+Three parts, as the chapter teaches them:
+1. projection, where a query, a key and a value come from: one token's vector x times three small
+   matrices, q = x·W_Q, k = x·W_K, v = x·W_V (a row vector times a matrix, as in the model);
+2. warm-up, one query against its keys: a dot product, a softmax over three scores, a weighted
    sum of values (seed 001's numbers when no seed is given);
-2. a full dry run on three tokens with d_k = 4: Q·Kᵀ, scaling by √d_k, the optional causal mask,
+3. a full dry run on three tokens with d_k = 4: Q·Kᵀ, scaling by √d_k, the optional causal mask,
    row-wise softmax, weights·V (seed 002's numbers when no seed is given).
 A seed draws a fresh problem of the same shape, with numbers small enough for mental arithmetic.
 
-Leaves out: learned projections (Q, K, V are given), several heads.
+Leaves out: learned projections (the real model's are in on_model/projections.py), several
+heads.
 """
 
 from __future__ import annotations
@@ -21,6 +24,14 @@ from .attention import attention_problem, dot_product
 from .softmax import softmax
 
 __kernels__ = ("weighted_sum", "attention_by_hand")
+
+#: The projection's worked example: one token's three numbers and three 3 × 2 matrices.
+PROJECTION_X = (1, 2, 0)
+PROJECTION_W = {
+    "w_q": ((1, 0), (0, 1), (1, 1)),
+    "w_k": ((0, 1), (1, 0), (2, 1)),
+    "w_v": ((1, 1), (0, 2), (1, 0)),
+}
 
 #: Seed 001's warm-up: a query and a key, three scores, and the values' first dimension.
 WARMUP_QUERY = (1.5, -0.5, 2.0)
@@ -40,6 +51,22 @@ def weighted_sum(weights: Any, values: Any) -> dict[str, Any]:
         raise ValueError(f"values: expected {w.size} values, one per weight, got {v.size}")
     products = w * v
     return {"weights": w, "values": v, "products": products, "total": float(np.sum(products))}
+
+
+def projection_problem(seed: int | None) -> dict[str, Any]:
+    """Part 1: one token's vector times W_Q, W_K and W_V, small whole numbers throughout.
+
+    Example: ``projection_problem(None)["q"]`` -> [1.0, 2.0] (= (1, 2, 0) · W_Q)
+    """
+    if seed is None:
+        x = np.asarray(PROJECTION_X, dtype=float)
+        weights = {name: np.asarray(w, dtype=float) for name, w in PROJECTION_W.items()}
+    else:
+        rng = np.random.default_rng([seed, 1])  # its own stream: the other parts keep theirs
+        x = rng.integers(-2, 3, size=3).astype(float)
+        weights = {name: rng.integers(-1, 3, size=(3, 2)).astype(float) for name in PROJECTION_W}
+    products = {name[-1]: x @ w for name, w in weights.items()}
+    return {"x": x, **weights, **products}
 
 
 def warmup_problem(seed: int | None) -> dict[str, Any]:
@@ -72,6 +99,7 @@ def attention_by_hand(seed: Any = None, causal: bool = False) -> dict[str, Any]:
     fresh = None if seed is None else as_seed(seed)
     return {
         "seed": fresh,
+        "projection": projection_problem(fresh),
         "warmup": warmup_problem(fresh),
         "dryrun": attention_problem(fresh, causal=bool(causal)),
     }

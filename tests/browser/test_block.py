@@ -174,3 +174,34 @@ def test_widening_the_head_saturates_the_raw_softmax_live(chapter: Page):
     expect(widget.locator("[data-feedback]")).to_have_text(
         "The seed must be a whole number from 0 upwards."
     )
+
+
+HAND = "figure[data-widget=attention-by-hand]"
+
+
+def test_the_projection_step_is_graded_and_a_new_problem_projects_anew(chapter: Page):
+    widget = chapter.locator(HAND)
+    worked = call("attention_by_hand", {})["projection"]
+    for role in ("q", "k", "v"):
+        for j, value in enumerate(worked[role]):
+            widget.locator(f"[data-answer='projection.{role}.{j}']").fill(f"{value:g}")
+    widget.locator("[data-action=check]").first.click()
+    expect(widget.locator("[data-feedback]").last).to_contain_text("6 of 6 answered correctly")
+    widget.locator("[data-answer='projection.q.0']").fill("99")
+    widget.locator("[data-action=check]").first.click()
+    expect(widget.locator("[data-answer='projection.q.0']")).to_have_attribute(
+        "aria-invalid", "true"
+    )
+    wait_for_python(chapter)
+    widget.locator("[data-action=new]").click()
+    expect(widget.locator("[data-feedback]").last).to_have_text(
+        "New numbers: start again from the first step.", timeout=20_000
+    )
+    seed = chapter.evaluate(
+        "() => window.hlw.widgets.find((w) => w.root.dataset.widget === 'attention-by-hand')"
+        ".state.seed"
+    )
+    fresh = call("attention_by_hand", {"seed": seed})["projection"]
+    shown = [widget.locator(f"[data-bind='projection.x.{i}']").inner_text() for i in range(3)]
+    assert shown == [fixed(v, 0) for v in fresh["x"]]
+    assert widget.locator("[data-answer='projection.q.0']").input_value() == ""

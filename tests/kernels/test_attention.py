@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pyodide_kernels.dispatch import call
 from pyodide_kernels.maths.attention import (
     SEED_K,
     SEED_Q,
@@ -97,3 +98,23 @@ def test_against_torch_scaled_dot_product_attention(torch, t, d, seed, causal):
         got = scaled_dot_product(*arrays, causal=causal)["output"]
         assert got.dtype == dtype, "float32 must stay float32"
         assert np.max(np.abs(got - expected)) < tolerance
+
+
+def test_the_projection_step_by_hand_and_as_pytorchs_linear_layers(torch):
+    worked = call("attention_by_hand", {})["projection"]
+    assert worked["x"] == [1.0, 2.0, 0.0]
+    assert (worked["q"], worked["k"], worked["v"]) == ([1.0, 2.0], [2.0, 1.0], [1.0, 5.0])
+    for seed in (None, 3, 11):
+        part = call("attention_by_hand", {"seed": seed})["projection"]
+        x = torch.tensor(part["x"], dtype=torch.float64)
+        for role in ("q", "k", "v"):
+            w = torch.tensor(part[f"w_{role}"], dtype=torch.float64)  # (3, 2): x · W
+            expected = torch.nn.functional.linear(x, w.T)  # a Linear layer stores Wᵀ
+            assert part[role] == expected.tolist(), (seed, role)
+            assert all(float(v).is_integer() for v in part[role])  # whole numbers by hand
+
+
+def test_a_seed_draws_its_own_projections_again_and_another_seed_new_ones():
+    fresh = call("attention_by_hand", {"seed": 3})
+    assert fresh["projection"] != call("attention_by_hand", {"seed": 4})["projection"]
+    assert fresh["projection"] == call("attention_by_hand", {"seed": 3})["projection"]
