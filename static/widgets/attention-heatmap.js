@@ -6,6 +6,8 @@
  */
 import { formatValue } from "../page/bind.js";
 import { heatColour, textOn } from "../page/heatmap.js";
+import { runKernel } from "./shared/run.js";
+import { readSettings } from "./shared/settings.js";
 import { visible } from "./shared/text.js";
 
 /** A header or data cell with text. */
@@ -83,17 +85,7 @@ export function mount(context) {
       context.say("Type some text first: the heatmap shows how its tokens attend to each other.", "error");
       return;
     }
-    try {
-      await context.compute({
-        source: chosen,
-        prompt: text,
-        causal: causal.checked,
-        ...Object.fromEntries(settings.map((s) => [s.dataset.setting, Number(s.value)])),
-      });
-      context.say("");
-    } catch {
-      /* compute() said why; the last map stays */
-    }
+    await runKernel(context, { source: chosen, prompt: text, causal: causal.checked, ...readSettings(settings) });
   };
   root.querySelector("[data-action=show]").addEventListener("click", show);
   for (const control of [...settings, recorded, causal, ...root.querySelectorAll("[data-source]")]) {

@@ -2,6 +2,7 @@
  * BPE stepper: train on the reader's words with as many merges as the slider says, showing
  * each merge and the words after it, then how a few words are encoded, each as trees of merges.
  */
+import { settledRun } from "./shared/run.js";
 
 /** One node of a merge tree: its token over the two pieces it was merged from, if any. */
 function treeNode(tree) {
@@ -74,20 +75,13 @@ export function mount(context) {
     merges.value = String(args.num_merges);
     shown.textContent = String(args.num_merges);
   };
-  let timer = null;
+  const settled = settledRun(context, () => {
+    const words = train.value.split(/\s+/).filter(Boolean);
+    return { text: train.value, num_merges: Number(merges.value), encode: words.length ? words.slice(0, 4) : ["low"] };
+  }, 120);
   const update = () => {
     shown.textContent = merges.value;
-    clearTimeout(timer);
-    timer = setTimeout(async () => {
-      const words = train.value.split(/\s+/).filter(Boolean);
-      try {
-        await context.compute({ text: train.value, num_merges: Number(merges.value),
-                                encode: words.length ? words.slice(0, 4) : ["low"] });
-        context.say("");
-      } catch {
-        /* compute() said why */
-      }
-    }, 120);
+    settled();
   };
   train.addEventListener("input", update);
   merges.addEventListener("input", update);

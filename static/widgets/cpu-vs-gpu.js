@@ -2,6 +2,7 @@
  * CPU vs GPU: the rows of a matrix product filling in one per tick on one core, and many per
  * tick on many cores, from the kernel's schedule; the measured throughputs sit below.
  */
+import { runKernel } from "./shared/run.js";
 
 const reducedMotion = () => window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
@@ -31,12 +32,7 @@ export function mount(context) {
   };
   lanes.addEventListener("input", async () => {
     root.querySelector("[data-show=lanes]").textContent = lanes.value;
-    try {
-      await context.compute({ lanes: Number(lanes.value) });
-      context.say("");
-    } catch {
-      /* compute() said why */
-    }
+    await runKernel(context, { lanes: Number(lanes.value) });
   });
   root.querySelector("[data-action=play]").addEventListener("click", () => {
     clearInterval(timer);

@@ -3,6 +3,7 @@
  * embedding table is drawn as colours, with its nearest neighbours by cosine similarity.
  * Lists change length, so this widget draws them itself (textContent only).
  */
+import { runKernel } from "./shared/run.js";
 import { visible } from "./shared/text.js";
 import { formatValue } from "../page/bind.js";
 import { drawTokenButtons } from "./shared/token-buttons.js";
@@ -47,12 +48,7 @@ export function mount(context) {
       context.say("Type a word first.", "error");
       return;
     }
-    try {
-      await context.compute({ text: input.value, space: space.checked, pick });
-      context.say("");
-    } catch {
-      /* compute() said why; the last result stays */
-    }
+    await runKernel(context, { text: input.value, space: space.checked, pick });
   };
   root.querySelector("[data-action=look-up]").addEventListener("click", () => look());
   input.addEventListener("keydown", (event) => {

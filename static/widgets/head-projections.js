@@ -5,6 +5,7 @@
  * token buttons, whose count follows the text, are drawn here with textContent only.
  */
 import { pick } from "../page/bind.js";
+import { runKernel } from "./shared/run.js";
 import { showTokens } from "./shared/text.js";
 import { drawTokenButtons } from "./shared/token-buttons.js";
 
@@ -32,12 +33,7 @@ export function mount(context) {
       context.say("The block is a whole number, counted from 0.", "error");
       return;
     }
-    try {
-      await context.compute({ prompt: prompt.value, position, layer: block });
-      context.say("");
-    } catch {
-      /* compute() said why; the last result stays */
-    }
+    await runKernel(context, { prompt: prompt.value, position, layer: block });
   };
   root.querySelector("[data-action=project]").addEventListener("click", () => project(-1));
   for (const input of [prompt, layer]) {

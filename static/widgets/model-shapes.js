@@ -4,6 +4,7 @@
  * count with thousands separators, a share as a whole percent).
  */
 import { formatValue } from "../page/bind.js";
+import { runKernel } from "./shared/run.js";
 
 /** 124439808 → "124,439,808", as the template's "{:,}" writes it. */
 export function count(n) {
@@ -39,14 +40,7 @@ export function mount(context) {
   context.onArgs = (args) => {
     for (const field of fields) field.value = String(args.mine[field.dataset.shape]);
   };
-  const run = async () => {
-    try {
-      await context.compute({ mine: shape() });
-      context.say("");
-    } catch {
-      /* compute() said why; the last count stays */
-    }
-  };
+  const run = () => runKernel(context, { mine: shape() });
   root.querySelector("[data-action=count]").addEventListener("click", run);
   for (const field of fields) {
     field.addEventListener("keydown", (event) => {

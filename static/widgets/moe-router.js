@@ -2,6 +2,7 @@
  * Mixture-of-experts router: router probabilities per token and expert (bound and coloured by
  * the shared runtime), the experts each token is sent to ringed, and the load per expert.
  */
+import { runKernel } from "./shared/run.js";
 
 /** Ring the cells of the experts each token was routed to. */
 function markRouted(root, state) {
@@ -21,14 +22,7 @@ export function mount(context) {
     k.value = String(args.k);
     shown.textContent = String(args.k);
   };
-  const run = async (changes) => {
-    try {
-      await context.compute(changes);
-      context.say("");
-    } catch {
-      /* compute() said why */
-    }
-  };
+  const run = (changes) => runKernel(context, changes);
   k.addEventListener("input", () => {
     shown.textContent = k.value;
     run({ k: Number(k.value) });

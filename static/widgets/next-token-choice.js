@@ -5,6 +5,8 @@
  * every token the sampler drops.
  */
 import { formatValue, pick } from "../page/bind.js";
+import { settledRun } from "./shared/run.js";
+import { echoSettings, readSettings, restoreSettings } from "./shared/settings.js";
 import { showTokens, visible } from "./shared/text.js";
 
 /** A bar as wide as its probability (1 = the whole cell), as the template writes it. */
@@ -17,10 +19,6 @@ export function mount(context) {
   const { root } = context;
   const prompt = root.querySelector("[data-prompt]");
   const inputs = [...root.querySelectorAll("[data-setting]")];
-  const settings = () => Object.fromEntries(inputs.map((input) => [input.dataset.setting, Number(input.value)]));
-  const showValues = () => {
-    for (const input of inputs) root.querySelector(`[data-show="${input.dataset.setting}"]`).textContent = input.value;
-  };
   context.onState = (state) => {
     root.querySelector("[data-last]").textContent = visible(state.tokens[state.tokens.length - 1]);
     showTokens(root, state, pick);
@@ -32,25 +30,15 @@ export function mount(context) {
   };
   context.onArgs = (args) => {
     prompt.value = args.prompt;
-    for (const input of inputs) input.value = String(args[input.dataset.setting]);
-    showValues();
+    restoreSettings(root, inputs, args);
   };
-  let timer = null;
+  const settled = settledRun(context, () =>
+    prompt.value.trim()
+      ? { prompt: prompt.value, ...readSettings(inputs) }
+      : "Type some text first: the model scores what could come after it.");
   const run = () => {
-    showValues();
-    clearTimeout(timer);
-    timer = setTimeout(async () => {
-      if (!prompt.value.trim()) {
-        context.say("Type some text first: the model scores what could come after it.", "error");
-        return;
-      }
-      try {
-        await context.compute({ prompt: prompt.value, ...settings() });
-        context.say("");
-      } catch {
-        /* compute() said why; the last result stays */
-      }
-    }, 100);
+    echoSettings(root, inputs);
+    settled();
   };
   inputs.forEach((input) => input.addEventListener("input", run));
   root.querySelector("[data-action=score]").addEventListener("click", run);

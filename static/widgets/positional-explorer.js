@@ -4,6 +4,7 @@
  * whose rows this widget draws itself (textContent only).
  */
 import { formatValue } from "../page/bind.js";
+import { runKernel } from "./shared/run.js";
 
 /** Move the wheel's arrows and labels to the new pair's angles. */
 function drawWheel(root, points) {
@@ -53,14 +54,7 @@ export function mount(context) {
     first.value = args.first;
     second.value = args.second;
   };
-  const run = async (changes) => {
-    try {
-      await context.compute(changes);
-      context.say("");
-    } catch {
-      /* compute() said why; the last result stays */
-    }
-  };
+  const run = (changes) => runKernel(context, changes);
   pair.addEventListener("input", () => {
     shown.textContent = pair.value;
     run({ pair: Number(pair.value) });

@@ -2,6 +2,7 @@
  * Quantization on a real weight matrix: pick a matrix and a scheme; Python quantizes it to
  * int8, measures the error and the model's loss with the quantized weights.
  */
+import { runKernel } from "./shared/run.js";
 
 /** @param {object} context see page.js makeContext */
 export function mount(context) {
@@ -16,12 +17,7 @@ export function mount(context) {
   };
   const run = async () => {
     context.say("Quantizing and re-running the model…");
-    try {
-      await context.compute({ name: name.value, scheme: scheme(), everything: everything.checked });
-      context.say("");
-    } catch {
-      /* compute() said why */
-    }
+    await runKernel(context, { name: name.value, scheme: scheme(), everything: everything.checked });
   };
   for (const control of [name, everything, ...root.querySelectorAll("[data-scheme]")]) {
     control.addEventListener("change", run);

@@ -2,6 +2,7 @@
  * RLHF in three steps: tabs for fine-tuning, the reward model and reinforcement learning; the
  * sliders recompute the reward model's verdict and the RL objective in Python.
  */
+import { runKernel } from "./shared/run.js";
 
 /** @param {object} context see page.js makeContext */
 export function mount(context) {
@@ -33,12 +34,7 @@ export function mount(context) {
   for (const s of settings) {
     s.addEventListener("input", async () => {
       root.querySelector(`[data-show="${s.dataset.setting}"]`).textContent = s.value;
-      try {
-        await context.compute({ [s.dataset.setting]: Number(s.value) });
-        context.say("");
-      } catch {
-        /* compute() said why */
-      }
+      await runKernel(context, { [s.dataset.setting]: Number(s.value) });
     });
   }
 }

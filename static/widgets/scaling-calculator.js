@@ -3,6 +3,7 @@
  * tokens, the compute (6·N·D) and the accelerator-days, computed in Python.
  */
 import { formatValue } from "../page/bind.js";
+import { runKernel } from "./shared/run.js";
 
 /** Show the derived figures in the units of the table. */
 function show(root, state) {
@@ -31,12 +32,7 @@ export function mount(context) {
       context.say("Type a number of billions of parameters, such as 7 or 70.", "error");
       return;
     }
-    try {
-      await context.compute({ parameters: n * 1e9, tokens_per_parameter: Number(ratio.value) });
-      context.say("");
-    } catch {
-      /* compute() said why */
-    }
+    await runKernel(context, { parameters: n * 1e9, tokens_per_parameter: Number(ratio.value) });
   };
   root.querySelector("[data-action=size]").addEventListener("click", size);
   billions.addEventListener("keydown", (event) => {

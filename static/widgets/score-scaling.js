@@ -3,6 +3,7 @@
  * seed the random query and keys; the kernel runs again on each change and its numbers and heat
  * cells arrive through data-bind and data-heat.
  */
+import { settledRun } from "./shared/run.js";
 
 /** The slider's value v stands for d_k = 2^v. Example: `widthOf("6")` → 64 */
 export function widthOf(value) {
@@ -19,23 +20,11 @@ export function mount(context) {
     slider.value = String(Math.round(Math.log2(args.d_k)));
     seed.value = String(args.seed);
   };
-  let timer = null;
-  const update = () => {
-    clearTimeout(timer);
-    timer = setTimeout(async () => {
-      const chosen = Number(seed.value);
-      if (!Number.isInteger(chosen) || chosen < 0) {
-        context.say("The seed must be a whole number from 0 upwards.", "error");
-        return;
-      }
-      try {
-        await context.compute({ d_k: widthOf(slider.value), seed: chosen });
-        context.say("");
-      } catch {
-        /* compute() said why; the last result stays */
-      }
-    }, 100);
-  };
+  const update = settledRun(context, () => {
+    const chosen = Number(seed.value);
+    const fine = Number.isInteger(chosen) && chosen >= 0;
+    return fine ? { d_k: widthOf(slider.value), seed: chosen } : "The seed must be a whole number from 0 upwards.";
+  });
   slider.addEventListener("input", update);
   seed.addEventListener("input", update);
 }

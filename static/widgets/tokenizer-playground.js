@@ -4,6 +4,7 @@
  * itself (with textContent only).
  */
 
+import { settledRun } from "./shared/run.js";
 import { visible } from "./shared/text.js";
 
 /** Draw the token chips for a result. */
@@ -35,18 +36,7 @@ export function mount(context) {
   };
   draw(context.state);
   context.onState = draw;
-  let timer = null;
-  input.addEventListener("input", () => {
-    clearTimeout(timer);
-    timer = setTimeout(async () => {
-      try {
-        await context.compute({ text: input.value });
-        context.say("");
-      } catch {
-        /* compute() said why; the previous tokens stay */
-      }
-    }, 120);
-  });
+  input.addEventListener("input", settledRun(context, () => ({ text: input.value }), 120));
   context.onArgs = (args) => {
     if (input.value !== args.text) input.value = args.text;
   };

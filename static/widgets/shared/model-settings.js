@@ -1,3 +1,5 @@
+import { echoSettings, readSettings, restoreSettings } from "./settings.js";
+
 /**
  * What the two widgets that run the real model (model-playground, model-decoding) share: a
  * prompt, numeric settings each echoed beside its control (`[data-show=<setting>]`), a Generate
@@ -14,18 +16,11 @@ export function wireModelSettings(context, busy, shown = () => {}) {
   const prompt = root.querySelector("[data-prompt]");
   const settings = [...root.querySelectorAll("[data-setting]")];
   const button = root.querySelector("[data-action=generate]");
-  const echo = (setting) => {
-    const out = root.querySelector(`[data-show="${setting.dataset.setting}"]`);
-    if (out) out.textContent = setting.value;
-  };
   context.onArgs = (args) => {
     prompt.value = args.prompt;
-    for (const s of settings) {
-      s.value = String(args[s.dataset.setting]);
-      echo(s);
-    }
+    restoreSettings(root, settings, args);
   };
-  for (const s of settings) s.addEventListener("input", () => echo(s));
+  for (const s of settings) s.addEventListener("input", () => echoSettings(root, settings));
   const run = async () => {
     if (!prompt.value.trim()) {
       context.say("Type a few words first: the model continues what you write.", "error");
@@ -35,8 +30,7 @@ export function wireModelSettings(context, busy, shown = () => {}) {
     context.say(busy);
     const started = performance.now();
     try {
-      const values = Object.fromEntries(settings.map((s) => [s.dataset.setting, Number(s.value)]));
-      const state = await context.compute({ ...values, prompt: prompt.value });
+      const state = await context.compute({ ...readSettings(settings), prompt: prompt.value });
       shown(state, (performance.now() - started) / 1000, prompt.value);
       context.say("");
     } catch {

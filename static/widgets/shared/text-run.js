@@ -10,6 +10,8 @@
  * over with (`{ position: -1 }`: a new text is followed from its last token).
  */
 
+import { runKernel } from "./run.js";
+
 /**
  * @param {object} context see page.js makeContext
  * @param {{input: HTMLInputElement, button: HTMLElement, empty: string, argument?: string,
@@ -17,16 +19,8 @@
  */
 export function wireTextRun(context, { input, button, empty, argument = "prompt", fresh = {} }) {
   const run = async (more = fresh) => {
-    if (!input.value.trim()) {
-      context.say(empty, "error");
-      return;
-    }
-    try {
-      await context.compute({ [argument]: input.value, ...more });
-      context.say("");
-    } catch {
-      /* compute() said why; the last result stays */
-    }
+    if (!input.value.trim()) context.say(empty, "error");
+    else await runKernel(context, { [argument]: input.value, ...more });
   };
   context.onArgs = (args) => {
     input.value = args[argument];
