@@ -23,6 +23,7 @@ from .pages.assets import copy_data_files, copy_images, copy_static
 from .pages.blocks import Block
 from .pages.chapters import Chapter, gather_chapters
 from .pages.links import check_links
+from .pages.moved import check_moved, load_moved, moved_config
 from .pages.palette import VIRIDIS
 from .pages.registry import Widget, load_registry
 from .pages.render import PageBlocks, make_environment, render_markdown
@@ -163,6 +164,9 @@ def build(config: BuildConfig) -> BuildResult:
         {"slug": c.slug, "url": c.url, "title": c.title, "exercises": exercises[c.slug]}
         for c in chapters
     ]
+    urls = {c.slug: c.url for c in chapters}
+    moved = load_moved(root / "content" / "moved.toml", root)
+    site_config["moved"] = moved_config(moved, urls, config.base)
     shared = {
         "config": site_config,
         "base": config.base,
@@ -204,6 +208,7 @@ def build(config: BuildConfig) -> BuildResult:
     }
     sources = {c.url: (str(c.path.relative_to(root)), c.body, c.body_offset) for c in chapters}
     check_links(pages, copied | {"sitemap.xml", "site-config.json"}, config.base, sources)
+    check_moved(moved, pages, urls)
     for path, html in pages.items():
         write(out / path, html)
         result.pages.append(path)

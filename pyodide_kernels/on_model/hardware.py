@@ -17,17 +17,12 @@ from typing import Any
 from .._assets import data_path
 from .._validate import as_int
 from ..maths.costs import kv_cache_costs, matmul_schedule
-from ..maths.multihead import kv_cache_bytes
 from ..model import Model, check_prompt, generate_ids, load
+from .real_models import full_window_cache, published_model, site_model_shape
 
 __kernels__ = ("kv_cache_story", "time_generation", "matmul_story", "gpu_specs")
 
 DEVICES = {"cpu": "this project's 2-core CPU", "cuda": "an H100 GPU"}
-#: Llama 3 8B's attention, from its published config.json (meta-llama/Meta-Llama-3-8B): 32
-#: layers, 32 query heads sharing 8 key/value heads of 128 numbers, an 8,192-token window,
-#: bfloat16 (2 bytes).
-LLAMA_3_8B = {"layers": 32, "n_head": 32, "n_kv_head": 8, "head_dim": 128, "tokens": 8192,
-              "bytes_per_number": 2}  # fmt: skip
 
 
 @lru_cache(maxsize=8)
@@ -77,7 +72,9 @@ def kv_cache_story(
     Example: ``kv_cache_story(2, 3)["costs"]["with_cache"]`` -> MACs of 3 cached steps
     """
     m = load()
-    costs = kv_cache_costs(prompt, new_tokens, m.d, m.n_layer, 4, m.config.n_inner)
+    costs = kv_cache_costs(
+        prompt, new_tokens, m.d, m.n_layer, m.w["wte.weight"].itemsize, m.config.n_inner
+    )
     result: dict[str, Any] = {
         "prompt": int(costs["lengths"][0] - 1),
         "costs": costs,
@@ -100,13 +97,13 @@ def kv_cache_story(
 
 
 def cache_sizes(model: Model) -> dict[str, Any]:
-    """A full window's KV cache for this model (float32) and for Llama 3 8B (bfloat16).
+    """A full window's KV cache for this model (float32, as it runs here) and for Llama 3 8B
+    (bfloat16, its published shape in data/models.json).
 
     Example: ``cache_sizes(load())["this model"]["bytes"]["MHA"]`` -> 524288 (512 KiB)
     """
-    c = model.config
-    ours = kv_cache_bytes(c.n_layer, c.n_head, c.n_head, c.head_size, c.n_ctx, 1, 4)
-    return {"this model": ours, "Llama 3 8B": kv_cache_bytes(**LLAMA_3_8B)}
+    ours = full_window_cache(site_model_shape(), model.w["wte.weight"].itemsize)
+    return {"this model": ours, "Llama 3 8B": full_window_cache(published_model("Llama 3 8B"), 2)}
 
 
 def best_rate(name: str, dtype: str) -> dict[str, Any]:

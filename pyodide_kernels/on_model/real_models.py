@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from .._assets import data_path
+from ..maths.multihead import kv_cache_bytes
 from ..maths.parameter_count import FIELDS, check_shape, parameter_parts
 from ..model import load
 
@@ -43,6 +44,42 @@ def with_parameters(model: dict[str, Any]) -> dict[str, Any]:
     return {**model, "parameters": parts, "shares": shares}
 
 
+def published_table() -> dict[str, Any]:
+    """data/models.json: the real models' shapes, each with the source it was published in.
+
+    Example: ``published_table()["models"][0]["name"]`` -> 'GPT-2 small'
+    """
+    table = json.loads(data_path("data/models.json").read_text(encoding="utf-8"))
+    for model in table["models"]:  # each shape is checked as it is counted
+        if not model["source"]["url"].startswith("https://"):
+            raise ValueError(f"data/models.json: {model['name']} needs a source URL")
+    return table
+
+
+def published_model(name: str) -> dict[str, Any]:
+    """One real model's row of data/models.json, by name.
+
+    Example: ``published_model("Llama 3 8B")["n_kv_head"]`` -> 8
+    """
+    for model in published_table()["models"]:
+        if model["name"] == name:
+            return model
+    raise ValueError(f"data/models.json: no model named {name!r}")
+
+
+def full_window_cache(model: dict[str, Any], bytes_per_number: int) -> dict[str, Any]:
+    """A model's KV cache over its whole context window (kv_cache_bytes of its shape): "GQA" is
+    the cache as built, with its own key/value heads; "MHA" with one per query head.
+
+    Example: ``full_window_cache(published_model("Llama 3 8B"), 2)["gib"]["GQA"]`` -> 1.0
+    """
+    return kv_cache_bytes(
+        layers=model["n_layer"], n_head=model["n_head"], n_kv_head=model["n_kv_head"],
+        head_dim=model["n_embd"] // model["n_head"], tokens=model["n_ctx"],
+        bytes_per_number=bytes_per_number,
+    )  # fmt: skip
+
+
 def model_shapes(mine: Any = None) -> dict[str, Any]:
     """Every model's shape and parameters, this site's first; ``mine`` (a shape with the
     fields of ``FIELDS`` and a family) is counted too.
@@ -51,11 +88,8 @@ def model_shapes(mine: Any = None) -> dict[str, Any]:
     "n_kv_head": 2, "n_inner": 128, "vocab_size": 100, "n_ctx": 64})["mine"]["parameters"]``
     -> the parts of that small Llama
     """
-    table = json.loads(data_path("data/models.json").read_text(encoding="utf-8"))
+    table = published_table()
     models = [site_model_shape(), *table["models"]]
-    for model in table["models"]:  # each shape is checked as it is counted, below
-        if not model["source"]["url"].startswith("https://"):
-            raise ValueError(f"data/models.json: {model['name']} needs a source URL")
     given = None
     if mine is not None:
         given = with_parameters({"name": "your model", **check_shape(mine)})

@@ -7,7 +7,8 @@ import { KernelClient } from "../python/kernel-client.js";
 import { applyState, describeTally, gradeAll, revealAll } from "./bind.js";
 import { judge } from "./answers.js";
 import { setupEmbedChild, fillEmbedCodes } from "./embed.js";
-import { chapterScore, loadProgress, resetProgress, saveAnswer } from "./progress.js";
+import { carryProgress, movedHref } from "./moved.js";
+import { chapterScore, loadProgress, replaceProgress, resetProgress, saveAnswer } from "./progress.js";
 import { readWidgetArgs, writeWidgetArgs } from "./permalink.js";
 import { exportFromButton, paintHeat } from "./heatmap.js";
 
@@ -253,7 +254,26 @@ function scheduleStart() {
   else window.addEventListener("load", whenIdle, { once: true });
 }
 
+/**
+ * Follow an old address to where its section or exercise moved (content/moved.toml), and carry
+ * answers saved under moved exercises' old keys; true when the page is being left.
+ */
+function followMoves() {
+  const moved = config.moved ?? [];
+  const goTo = () => {
+    const href = movedHref(moved, pageSlug, location.hash);
+    if (href) location.replace(href);
+    return Boolean(href);
+  };
+  window.addEventListener("hashchange", goTo);
+  const progress = loadProgress();
+  const carried = carryProgress(moved, progress);
+  if (JSON.stringify(carried) !== JSON.stringify(progress)) replaceProgress(carried);
+  return goTo();
+}
+
 async function main() {
+  if (followMoves()) return;
   client.addEventListener("status", (event) => showStatus(event.detail));
   wirePageActions();
   document.querySelectorAll("[data-exercise]").forEach(mountExercise);

@@ -30,6 +30,18 @@ export function saveAnswer(key, record) {
   }
 }
 
+/**
+ * Replace everything kept with `progress` (moved.js carries old keys to new ones this way).
+ * @param {Record<string, object>} progress
+ */
+export function replaceProgress(progress) {
+  try {
+    localStorage.setItem(KEY, JSON.stringify(progress));
+  } catch {
+    /* storage full or disabled: nothing kept */
+  }
+}
+
 /** Forget everything. */
 export function resetProgress() {
   try {

@@ -4,6 +4,8 @@ rules identical to CPython's for the same seed."""
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -85,7 +87,45 @@ def test_five_rules_on_the_real_model_match_cpython(page: Page, quiz_url):
     expect(widget.locator("[data-feedback]")).to_contain_text("Type a few words first")
 
 
-@pytest.mark.parametrize("name", ["kv-cache", "cpu-vs-gpu", "gpu-chart", "model-decoding"])
+@pytest.mark.parametrize(
+    "name", ["kv-cache", "kv-sharing", "cpu-vs-gpu", "gpu-chart", "model-decoding"]
+)
 def test_the_embed_pages_work(page: Page, site_url, name):
     page.goto(f"{site_url}embed/{name}.html")
     expect(page.locator(f"figure[data-widget={name}]")).to_have_attribute("data-mounted", "true")
+
+
+def test_sharing_keys_regroups_the_heads_and_shrinks_the_cache_live(inference: Page):
+    wait_for_python(inference)
+    widget = inference.locator("figure[data-widget=kv-sharing]")
+    widget.locator("[data-kv-heads][value='4']").check()
+    expected = call("kv_sharing", {"n_kv_head": 4})
+    expect(widget.locator("[data-bind=per_token]")).to_have_text(str(expected["per_token"]))
+    expect(widget.locator("[data-groups] > li")).to_have_count(4)
+    for g, group in enumerate(expected["groups"]):
+        shown = widget.locator("[data-groups] > li").nth(g).locator(".kv-query").all_inner_texts()
+        assert shown == [f"Q{h}" for h in group]
+        for h in group:
+            expect(widget.locator(f"[data-reads='{h}']")).to_have_text(f"K/V {g}")
+    assert widget.locator("[data-bind=saving]").inner_text() == "2"
+    weight = widget.locator("[data-bind='last_weights.1.3']").inner_text()
+    assert weight == f"{expected['last_weights'][1][3]:.2f}"
+    assert "kv-sharing-1=" in inference.url and "n_kv_head" in unquote(inference.url)
+
+
+def test_an_old_address_of_a_moved_section_and_its_saved_answer_follow_it(page: Page, site_url):
+    """content/moved.toml: GQA moved from chapter 4 to chapter 7."""
+    page.goto(site_url)
+    page.evaluate(
+        """localStorage.setItem("hlw-progress", JSON.stringify(
+            {"attention-and-the-block#exercise-gqa-saving": {"answer": "1", "correct": true}}))"""
+    )
+    page.goto(site_url + "attention-and-the-block.html#exercise-gqa-saving")
+    page.wait_for_url("**/inference-and-hardware.html#exercise-gqa-saving")
+    exercise = page.locator("#exercise-gqa-saving")
+    expect(exercise.locator("input")).to_have_value("1")
+    expect(exercise.locator("[data-feedback]")).to_have_text("Correct.")
+    kept = page.evaluate("Object.keys(JSON.parse(localStorage.getItem('hlw-progress')))")
+    assert kept == ["inference-and-hardware#exercise-gqa-saving"]
+    page.goto(site_url + "attention-and-the-block.html#sharing-keys-and-values-gqa-and-mqa")
+    page.wait_for_url("**/inference-and-hardware.html#sharing-keys-and-values-gqa-and-mqa")
