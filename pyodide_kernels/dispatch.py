@@ -63,7 +63,7 @@ def kernel_table() -> dict[str, Callable[..., Any]]:
 
 
 def kernel_names() -> list[str]:
-    """Sorted names of every kernel. Example: ``kernel_names()[:1]`` -> ['activations']"""
+    """Sorted names of every kernel. Example: ``kernel_names()[:1]`` -> ['activation_curves']"""
     return sorted(kernel_table())
 
 

@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from .._validate import as_vector
+from .._validate import as_int, as_number, as_vector
 
-__kernels__ = ("activations",)
+__kernels__ = ("activations", "activation_curves")
 
 _erf = np.frompyfunc(math.erf, 1, 1)
 
@@ -82,4 +82,26 @@ def activations(x: Any) -> dict[str, Any]:
         "gelu_tanh": gelu_tanh(v),
         "silu": silu(v),
         "relu": np.maximum(v, 0),
+    }
+
+
+def activation_curves(at: Any = 1.0, low: Any = -4.0, high: Any = 3.0, points: Any = 71) -> dict:
+    """ReLU, GELU and SiLU drawn over [low, high] and read at one input ``at``: the three agree
+    for large positive inputs and differ near 0 and below it, where GELU and SiLU dip under 0.
+
+    Example: ``activation_curves(1.0)["at"]["gelu"]`` -> 0.841; ``["at"]["relu"]`` -> 1.0
+    """
+    a, b = as_number(low, "low", -20, 20), as_number(high, "high", -20, 20)
+    if not a < b:
+        raise ValueError("high: must be above low")
+    x = as_number(at, "at", a, b)
+    curves = activations(np.linspace(a, b, as_int(points, "points", 2, 401)))
+    point = activations([x])
+    return {
+        "curves": curves,
+        "at": {name: float(values[0]) for name, values in point.items()},
+        "low": a,
+        "high": b,
+        "floor": float(min(curves["gelu"].min(), curves["silu"].min())),
+        "names": ["relu", "gelu", "silu"],
     }

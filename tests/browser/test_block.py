@@ -205,3 +205,17 @@ def test_the_projection_step_is_graded_and_a_new_problem_projects_anew(chapter: 
     shown = [widget.locator(f"[data-bind='projection.x.{i}']").inner_text() for i in range(3)]
     assert shown == [fixed(v, 0) for v in fresh["x"]]
     assert widget.locator("[data-answer='projection.q.0']").input_value() == ""
+
+
+CURVES = "figure[data-widget=activation-curves]"
+
+
+def test_the_activation_curves_are_read_live_at_the_readers_input(chapter: Page):
+    wait_for_python(chapter)
+    widget = chapter.locator(CURVES)
+    expect(widget.locator("polyline.curve")).to_have_count(3)
+    widget.locator("[data-at]").fill("-1")
+    expect(widget.locator("[data-bind='at.x']")).to_have_text("−1.00", timeout=20_000)
+    expected = call("activation_curves", {"at": -1.0})["at"]
+    for name in ("relu", "gelu", "silu"):
+        assert widget.locator(f"[data-bind='at.{name}']").inner_text() == fixed(expected[name], 3)
