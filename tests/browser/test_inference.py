@@ -61,7 +61,14 @@ def test_cpu_against_gpu_follows_the_lanes(inference: Page):
 
 
 def test_the_gpu_chart_draws_and_cites_every_gpu(inference: Page):
+    """Plotly loads only as the chart nears the screen (it would cost a phone seconds at load)."""
+    loaded = []
+    inference.on("request", lambda r: loaded.append(r.url) if "plotly" in r.url else None)
     widget = inference.locator("figure[data-widget=gpu-chart]")
+    expect(widget).to_have_attribute("data-mounted", "true")
+    inference.wait_for_timeout(500)
+    assert loaded == [] and widget.get_attribute("data-charted") is None
+    widget.scroll_into_view_if_needed()
     expect(widget).to_have_attribute("data-charted", "true", timeout=20_000)
     expect(widget.locator(".main-svg").first).to_be_visible()
     expect(widget.locator("tbody a[href^='https://']")).to_have_count(5)

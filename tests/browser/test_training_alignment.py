@@ -28,6 +28,7 @@ def test_the_loss_curve_is_drawn_from_the_trace_by_our_own_plotly(training: Page
     hosts: set[str] = set()
     training.on("request", lambda request: hosts.add(request.url.split("/")[2]))
     widget = training.locator("figure[data-widget=loss-curve]")
+    widget.scroll_into_view_if_needed()  # Plotly loads as the chart nears the screen
     expect(widget).to_have_attribute("data-charted", "true", timeout=20_000)
     expect(widget.locator(".main-svg").first).to_be_visible()
     expected = call("loss_curve", {"every": 5})
