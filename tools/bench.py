@@ -336,11 +336,13 @@ def soak(url: str, calls: int = 1000) -> dict[str, float]:
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 #: The pages Lighthouse measures: a light chapter, the heaviest chapter, a chapter of quizzes,
-#: and the labs (the largest page).
+#: a chapter with a Plotly chart (which must not load before the reader scrolls near it), and
+#: the labs (the largest page).
 LIGHTHOUSE_PAGES = [
     "the-pipeline.html",
     "embeddings-and-position.html",
     CHAPTER,
+    "inference-and-hardware.html",
     "labs.html",
 ]
 
