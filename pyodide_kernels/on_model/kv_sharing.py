@@ -71,9 +71,7 @@ def kv_sharing(
     Example: ``kv_sharing(8, 8)["saving"]`` -> 1.0 (full multi-head attention: nothing shared)
     """
     heads = as_int(n_head, "n_head", 1, 16)
-    kv = as_int(n_kv_head, "n_kv_head", 1, heads)
-    if heads % kv:
-        raise ValueError(f"n_kv_head: must divide the {heads} query heads")
+    kv = as_int(n_kv_head, "n_kv_head", 1, heads)  # multi_head_attention checks it divides
     size = as_int(head_size, "head_size", 1, 64)
     width = as_int(bytes_per_number, "bytes_per_number", 1, 8)
     attention = multi_head_attention(tokens, heads * size, heads, kv, True, as_seed(seed))
@@ -83,6 +81,7 @@ def kv_sharing(
         "n_kv_head": kv,
         "choices": [k for k in range(1, heads + 1) if heads % k == 0],
         "groups": head_groups(heads, kv),
+        "reads": [h // (heads // kv) for h in range(heads)],  # the K/V head each query head reads
         "last_weights": attention["weights"][:, -1, :],  # (n_head, T): the last token's query
         "per_token": 2 * kv * size,
         "per_token_mha": 2 * heads * size,

@@ -10,6 +10,7 @@ References: the sources named in data/models.json. Leaves out: mixture-of-expert
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 from .._assets import data_path
@@ -44,8 +45,10 @@ def with_parameters(model: dict[str, Any]) -> dict[str, Any]:
     return {**model, "parameters": parts, "shares": shares}
 
 
+@lru_cache(maxsize=1)
 def published_table() -> dict[str, Any]:
-    """data/models.json: the real models' shapes, each with the source it was published in.
+    """data/models.json: the real models' shapes, each with the source it was published in; read
+    once (every caller only reads it).
 
     Example: ``published_table()["models"][0]["name"]`` -> 'GPT-2 small'
     """

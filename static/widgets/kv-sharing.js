@@ -30,9 +30,7 @@ export function mount(context) {
   const choices = [...root.querySelectorAll("[data-kv-heads]")];
   context.onState = (state) => {
     root.querySelector("[data-groups]").replaceChildren(...state.groups.map(groupItem));
-    state.groups.forEach((group, g) => {
-      for (const h of group) root.querySelector(`[data-reads="${h}"]`).textContent = `K/V ${g}`;
-    });
+    for (const [h, g] of state.reads.entries()) root.querySelector(`[data-reads="${h}"]`).textContent = `K/V ${g}`;
   };
   context.onArgs = (args) => {
     for (const choice of choices) choice.checked = Number(choice.value) === args.n_kv_head;
