@@ -1,5 +1,6 @@
-"""Choosing the next token from logits: temperature, greedy, top-k, top-p (nucleus), seeded
-draws, and beam search, each returning the tokens it keeps and their renormalised probabilities.
+"""Choosing the next token from logits: temperature, greedy, top-k, top-p (nucleus) and seeded
+draws, each returning the tokens it keeps and their renormalised probabilities (beam search,
+which keeps sequences rather than tokens, is ``beam.py``).
 
 The order follows nanoGPT's ``generate``: temperature -> top-k -> top-p -> softmax -> draw.
 Conventions: T = 0 means greedy (all probability on the largest logit; ties go to the lowest
@@ -15,19 +16,17 @@ Fan et al. (2018) for top-k. Leaves out: repetition penalties, min-p, typical sa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from .._validate import as_int, as_number, as_seed, as_vector
-from .softmax import log_softmax, stable_softmax
+from .softmax import stable_softmax
 
 __kernels__ = (
     "sampling_distribution",
     "decoding_table",
     "sample",
-    "beam_search_table",
     "decoding_comparator",
 )
 
@@ -196,53 +195,6 @@ def sample(
         "probs": probs,
         "kept": keep,
         "counts": np.bincount(picked.astype(np.intp), minlength=probs.size),
-    }
-
-
-def beam_search(
-    step: Callable[[Sequence[int]], np.ndarray], start: Sequence[int], width: int, steps: int
-) -> list[list[tuple[list[int], float]]]:
-    """Beam search: keep the ``width`` best sequences by total log-probability at each step.
-
-    ``step(sequence)`` returns next-token logits. Returns the beams after each step, best first,
-    as (sequence, log-probability). Ties keep the lower token index.
-    Example: with a step function that always prefers token 0, the best beam is start + [0, 0].
-    """
-    beams: list[tuple[list[int], float]] = [(list(start), 0.0)]
-    history = []
-    for _ in range(steps):
-        candidates = []
-        for sequence, score in beams:
-            log_probs = log_softmax(np.asarray(step(sequence), dtype=np.float64))
-            for token in np.argsort(-log_probs, kind="stable")[:width]:
-                candidates.append((sequence + [int(token)], score + float(log_probs[token])))
-        candidates.sort(key=lambda beam: -beam[1])  # subtle: stable, so earlier beams win ties
-        beams = candidates[:width]
-        history.append([(list(s), float(v)) for s, v in beams])
-    return history
-
-
-def beam_search_table(table: Any, start: Any = 0, width: Any = 2, steps: Any = 3) -> dict[str, Any]:
-    """Beam search over a toy model whose next-token logits depend only on the last token:
-    ``table[i]`` holds the logits after token i. Returns the beams at every step.
-
-    Example: ``beam_search_table([[0, 2], [3, 0]], start=0, width=1, steps=2)["best"]`` -> [0, 1, 0]
-    """
-    logits = np.asarray(table, dtype=np.float64)
-    if logits.ndim != 2 or logits.shape[0] != logits.shape[1] or logits.size == 0:
-        raise ValueError("table: expected a square table of logits, one row per token")
-    if not np.all(np.isfinite(logits)):
-        raise ValueError("table: every value must be a finite number")
-    first = as_int(start, "start", 0, logits.shape[0] - 1)
-    history = beam_search(
-        lambda seq: logits[seq[-1]],
-        [first],
-        as_int(width, "width", 1, 10),
-        as_int(steps, "steps", 1, 10),
-    )
-    return {
-        "steps": [[{"tokens": s, "log_prob": v} for s, v in beams] for beams in history],
-        "best": history[-1][0][0],
     }
 
 

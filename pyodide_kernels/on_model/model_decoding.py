@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._validate import as_int, as_seed
-from ..maths import sampling
+from ..maths import beam
 from ..maths.loss import next_token_losses
 from ..maths.sampling import check_settings
 from ..model import Model, check_prompt, forward, generate_ids, load
@@ -37,7 +37,7 @@ def beam_search(model: Model, ids: list[int], steps: int, width: int) -> list[in
 
     Example: ``beam_search(load(), load().encode("ROMEO:"), 3, 1)`` -> the greedy 3 tokens
     """
-    history = sampling.beam_search(
+    history = beam.beam_search(
         lambda sequence: forward(model, list(sequence)[-model.n_ctx :])[-1], ids, width, steps
     )
     return history[-1][0][0][len(ids) :]  # the best beam, without the prompt

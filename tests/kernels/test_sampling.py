@@ -9,8 +9,6 @@ from hypothesis import strategies as st
 
 from pyodide_kernels.maths.sampling import (
     SEED_LOGITS,
-    beam_search,
-    beam_search_table,
     decoding_table,
     sample,
     sampling_distribution,
@@ -116,18 +114,6 @@ def test_draws_repeat_with_the_seed_and_follow_the_distribution():
 def test_bad_settings_name_the_argument(args, reason):
     with pytest.raises(ValueError, match=reason):
         sample(**args)
-
-
-def test_beam_search_finds_a_better_sequence_than_greedy():
-    # After 0, token 1 is likelier (greedy takes it) but leads to a flat row; token 0 does not.
-    table = [[1.0, 1.2, -9.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
-    greedy = beam_search_table(table, start=0, width=1, steps=2)["best"]
-    best = beam_search_table(table, start=0, width=2, steps=2)
-    assert greedy == [0, 1, 0]
-    assert best["best"] == [0, 0, 1]
-    assert [len(step) for step in best["steps"]] == [2, 2]
-    history = beam_search(lambda seq: np.array([0.0, -1.0]), [5], width=2, steps=2)
-    assert history[-1][0][0] == [5, 0, 0]
 
 
 @pytest.mark.parametrize(("top_k", "top_p"), [(2, None), (None, 0.9), (3, 0.5)])
