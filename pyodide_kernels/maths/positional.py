@@ -1,13 +1,11 @@
-"""Where a token stands: sinusoidal encodings (Vaswani et al. 2017), learned positions (a lookup
-table, as GPT-2), and rotary embeddings (RoPE, Su et al. 2021).
+"""Where a token stands, added to its vector: sinusoidal encodings (Vaswani et al. 2017) and
+learned positions (a lookup table, as GPT-2). Rotary embeddings, which act inside attention
+instead, are in rope.py.
 
     sinusoidal[pos, 2i]   = sin(pos / 10000^(2i/d))
     sinusoidal[pos, 2i+1] = cos(pos / 10000^(2i/d))
-    RoPE rotates each pair of ADJACENT dimensions (2i, 2i+1) of q and k by the angle
-    pos · θ_i with θ_i = base^(-2i/d), so q_m · k_n depends only on m − n.
 
-Leaves out: ALiBi, NTK/YaRN scaling of RoPE. (Llama's code pairs dimension i with i + d/2;
-the maths is the same up to a permutation of dimensions.)
+Leaves out: ALiBi.
 """
 
 from __future__ import annotations
@@ -16,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from .._validate import as_int, as_matrix, as_number, as_vector
+from .._validate import as_int, as_matrix
 
-__kernels__ = ("sinusoidal_table", "learned_positions", "rope_rotation", "rope_relative")
+__kernels__ = ("sinusoidal_table", "learned_positions")
 
 
 def sinusoidal(positions: int, d: int) -> np.ndarray:
@@ -56,48 +54,3 @@ def learned_positions(table: Any, token_vectors: Any) -> dict[str, Any]:
         raise ValueError(f"token_vectors: at most {e.shape[0]} tokens, the table's length")
     positions = np.arange(x.shape[0])
     return {"positions": positions, "position_vectors": e[positions], "sum": x + e[positions]}
-
-
-def rope(x: np.ndarray, positions: np.ndarray, base: float = 10000.0) -> np.ndarray:
-    """Rotate adjacent pairs of the last axis of x (T, d) by position · θ_i.
-
-    Example: ``rope(np.array([[1.0, 0.0]]), np.array([np.pi / 2]))`` -> [[0, 1]]
-    """
-    d = x.shape[-1]
-    theta = base ** (-np.arange(0, d, 2) / d)  # (d/2,)
-    angles = positions[:, None] * theta[None, :]  # (T, d/2)
-    cos, sin = np.cos(angles).astype(x.dtype), np.sin(angles).astype(x.dtype)
-    even, odd = x[..., 0::2], x[..., 1::2]
-    out = np.empty_like(x)
-    out[..., 0::2] = even * cos - odd * sin
-    out[..., 1::2] = even * sin + odd * cos
-    return out
-
-
-def rope_rotation(vector: Any, position: Any, base: Any = 10000.0) -> dict[str, Any]:
-    """One vector rotated to a position, pair by pair, with each pair's angle.
-
-    Example: ``rope_rotation([1, 0], 1, base=1)["rotated"]`` -> [cos 1, sin 1] = [0.540, 0.841]
-    """
-    v = as_vector(vector, "vector")
-    if v.size % 2:
-        raise ValueError("vector: needs an even number of values (pairs are rotated)")
-    pos = as_number(position, "position", 0, 1e6)
-    b = as_number(base, "base", 1.0, 1e9)
-    theta = b ** (-np.arange(0, v.size, 2) / v.size)
-    return {"rotated": rope(v[None], np.array([pos]), b)[0], "angles": pos * theta, "theta": theta}
-
-
-def rope_relative(q: Any, k: Any, offset: Any = 3, positions: Any = 8) -> dict[str, Any]:
-    """RoPE's relative property: q at m against k at m + offset gives the same score for every m.
-
-    Example: ``rope_relative([1, 0, 1, 0], [0, 1, 1, 1], 2)["scores"]`` -> all equal
-    """
-    qv, kv = as_vector(q, "q"), as_vector(k, "k")
-    if qv.shape != kv.shape or qv.size % 2:
-        raise ValueError("k: q and k need the same, even, number of values")
-    gap = as_int(offset, "offset", -512, 512)
-    starts = np.arange(max(0, -gap), max(0, -gap) + as_int(positions, "positions", 1, 512))
-    rq = rope(np.repeat(qv[None], starts.size, 0), starts.astype(float))
-    rk = rope(np.repeat(kv[None], starts.size, 0), (starts + gap).astype(float))
-    return {"m": starts, "scores": np.sum(rq * rk, axis=-1), "unrotated": float(qv @ kv)}

@@ -1,6 +1,7 @@
 """Where a token stands, for the positional-encoding explorer: the sinusoidal table beside the
-real model's learned position vectors, RoPE turning one pair of dimensions as the position
-grows, and a proof by numbers that attention without positions cannot tell word order apart.
+real model's learned position vectors, and a proof by numbers that attention without positions
+cannot tell word order apart. (RoPE, which acts inside attention, has its own widget:
+maths/rope.py.)
 
     order blindness: attention (no mask) is permutation-equivariant: shuffle the input rows and
     its output rows shuffle the same way, each one unchanged. Only added positions break this.
@@ -16,13 +17,13 @@ from typing import Any
 
 import numpy as np
 
-from .._validate import as_int, as_number
+from .._validate import as_int
 from ..maths.multihead import attend
 from ..maths.norms import layer_norm
 from ..maths.positional import sinusoidal
 from ..model import Model, load
 
-__kernels__ = ("rope_wheel", "order_blindness", "position_explorer")
+__kernels__ = ("order_blindness", "position_explorer")
 
 MAX_WORDS = 12
 #: Differences below this are float64 rounding, whose last bits differ from machine to machine
@@ -37,24 +38,6 @@ def unit_scale(table: np.ndarray) -> np.ndarray:
     """
     low, high = float(table.min()), float(table.max())
     return (table - low) / (high - low) if high > low else np.zeros_like(table)
-
-
-def rope_wheel(pair: Any = 0, positions: Any = 8, d: Any = 64, base: Any = 10000.0) -> dict:
-    """Where RoPE turns the unit vector (1, 0) of dimension pair ``pair`` at positions 0, 1, …
-
-    Example: ``rope_wheel(0, 2)["angles"]`` -> [0, 1] (pair 0 turns one radian per position)
-    """
-    dim = as_int(d, "d", 2, 1024)
-    i = as_int(pair, "pair", 0, dim // 2 - 1)
-    theta = float(as_number(base, "base", 1.0, 1e9) ** (-2 * i / dim))
-    angles = np.arange(as_int(positions, "positions", 1, 64)) * theta
-    return {
-        "pair": i,
-        "theta": theta,
-        "wavelength": 2 * np.pi / theta,
-        "angles": angles,
-        "points": np.stack([np.cos(angles), np.sin(angles)], axis=1),  # (P, 2)
-    }
 
 
 def sentence_words(text: Any, name: str) -> list[str]:
@@ -144,12 +127,11 @@ def spans(words: list[str], pieces: dict[str, list[int]]) -> list[tuple[int, int
 def position_explorer(
     positions: Any = 32,
     d: Any = 32,
-    pair: Any = 0,
     first: Any = "dog bites man",
     second: Any = "man bites dog",
 ) -> dict[str, Any]:
-    """Everything the explorer draws: both position tables (values and heat in [0, 1]), the RoPE
-    wheel of one pair, and the order-blindness comparison.
+    """Everything the explorer draws: both position tables (values and heat in [0, 1]) and the
+    order-blindness comparison.
 
     Example: ``position_explorer(4, 4)["sinusoidal"][0]`` -> [0, 1, 0, 1]
     """
@@ -166,6 +148,5 @@ def position_explorer(
         "learned": learned,
         "learned_heat": unit_scale(learned),
         "learned_range": [float(learned.min()), float(learned.max())],
-        "rope": rope_wheel(pair, 8, m.d),
         "order": order_blindness(first, second),
     }

@@ -261,7 +261,7 @@ function scheduleStart() {
 function followMoves() {
   const moved = config.moved ?? [];
   const goTo = () => {
-    const href = movedHref(moved, pageSlug, location.hash);
+    const href = movedHref(moved, pageSlug, location.hash, location.search);
     if (href) location.replace(href);
     return Boolean(href);
   };

@@ -129,7 +129,7 @@ def chapter_url(site_url: str) -> str:
 @pytest.fixture
 def quiz_url(site_url: str) -> str:
     """The chapter holding the softmax quiz."""
-    return f"{site_url}from-logits-to-a-token.html"
+    return f"{site_url}attention-and-the-block.html"
 
 
 def wait_for_python(page, timeout_ms: int = 60_000) -> None:  # noqa: ANN001

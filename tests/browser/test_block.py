@@ -219,3 +219,27 @@ def test_the_activation_curves_are_read_live_at_the_readers_input(chapter: Page)
     expected = call("activation_curves", {"at": -1.0})["at"]
     for name in ("relu", "gelu", "silu"):
         assert widget.locator(f"[data-bind='at.{name}']").inner_text() == fixed(expected[name], 3)
+
+
+ROPE = "figure[data-widget=rope-wheel]"
+
+
+def test_the_rope_wheel_turns_with_the_pair_and_the_score_follows_the_distance(chapter: Page):
+    wait_for_python(chapter)
+    widget = chapter.locator(ROPE)
+    arrow = widget.locator("[data-rope-arrow='1']")
+    before = arrow.get_attribute("x2")
+    widget.locator("[data-setting=pair]").fill("10")
+    expect(widget.locator("[data-bind='wheel.pair']")).to_have_text("10", timeout=20_000)
+    expected = call("rope_explorer", {"pair": 10})
+    assert float(arrow.get_attribute("x2")) == pytest.approx(
+        110 + 80 * expected["wheel"]["points"][1][0], abs=0.01
+    )
+    assert arrow.get_attribute("x2") != before
+    widget.locator("[data-setting=offset]").fill("5")
+    expect(widget.locator("[data-bind='key_at.0']")).to_have_text("5", timeout=20_000)
+    expected = call("rope_explorer", {"pair": 10, "offset": 5})
+    shown = widget.locator("[data-bind^='scores.']").all_inner_texts()
+    assert shown == [fixed(score, 4) for score in expected["scores"]]
+    assert len(set(shown)) == 1  # one score wherever the pair stands
+    assert widget.locator("[data-bind=further]").inner_text() == fixed(expected["further"], 4)

@@ -1,7 +1,10 @@
-"""The decoding comparator, live in Pyodide: the reader's row follows the sliders, the same seed
-gives the same draws, and a bad seed gets a message."""
+"""Chapter 5's decoding widgets, live in Pyodide: the comparator's row follows the sliders, the
+same seed gives the same draws, and a bad seed gets a message; the real model's bars follow the
+reader's text; beam search's step tables follow its width and steps."""
 
 from __future__ import annotations
+
+import json
 
 from playwright.sync_api import Page, expect
 
@@ -84,3 +87,50 @@ def test_the_real_models_bars_follow_the_readers_text_and_settings(page: Page, s
         "Type some text first: the model scores what could come after it."
     )
     assert widget.locator("[data-bind=kept]").inner_text() == str(expected["kept"])
+
+
+BEAM = "figure[data-widget=beam-search]"
+#: Each step's table as the reader reads it: (tokens, log p, total, kept or dropped) per row.
+SHOWN_STEPS = """(tables) => tables.map((table) => [...table.querySelectorAll("tbody tr")].map(
+  (row) => [...row.children].map((cell) => cell.textContent)))"""
+
+
+def beam_rows(step: list[dict]) -> list[list[str]]:
+    """One step of ``beam_search_steps`` as the widget writes it."""
+    return [
+        [
+            " → ".join(map(str, row["tokens"])),
+            fixed(row["log_prob"]),
+            fixed(row["total"]),
+            "kept" if row["kept"] else "dropped",
+        ]
+        for row in step
+    ]
+
+
+def test_the_beam_search_tables_follow_the_width_and_the_steps(page: Page, site_url):
+    page.goto(site_url + "from-logits-to-a-token.html")
+    wait_for_python(page)
+    widget = page.locator(BEAM)
+    args = json.loads(widget.locator("script.widget-state").text_content())["args"]
+    for width, steps in [(3, 4), (1, 2)]:
+        widget.locator("[data-setting=width]").fill(str(width))
+        widget.locator("[data-setting=steps]").fill(str(steps))
+        expected = call("beam_search_steps", {**args, "width": width, "steps": steps})
+        tables = widget.locator("[data-beam-steps] table")
+        expect(tables).to_have_count(steps, timeout=20_000)
+        expect(widget.locator("[data-bind=width]")).to_have_text(str(width), timeout=20_000)
+        expect(widget).not_to_have_attribute("aria-busy", "true")
+        assert tables.evaluate_all(SHOWN_STEPS) == [beam_rows(s) for s in expected["steps"]]
+        for name in ("best", "greedy"):
+            assert widget.locator(f"[data-path={name}]").text_content() == " → ".join(
+                map(str, expected[name])
+            )
+            shown = widget.locator(f"[data-bind={name}_log_prob]").text_content()
+            assert shown == fixed(expected[f"{name}_log_prob"])
+        assert widget.locator("[data-bind=gain]").text_content() == fixed(expected["gain"])
+        assert [c.text_content() for c in widget.locator("[data-show]").all()] == [
+            str(width),
+            str(steps),
+        ]
+    assert expected["best"] == expected["greedy"]  # width 1 is greedy

@@ -92,27 +92,6 @@ def test_odd_words_are_just_tokens(chapter: Page, text):
     assert chapter.evaluate("window.__pwned") is None
 
 
-def test_the_rope_wheel_turns_with_the_pair_slider(chapter: Page):
-    wait_for_python(chapter)
-    widget = chapter.locator(POSITIONS)
-    arrow = widget.locator("[data-rope-arrow='1']")
-    before = arrow.get_attribute("x2")
-    widget.locator("[data-setting=pair]").fill("10")
-    expect(widget).to_have_attribute("data-live", "true", timeout=30_000)
-    expected = call("rope_wheel", {"pair": 10, "positions": 8, "d": 128})
-    expect(widget.locator("[data-bind='rope.pair']")).to_have_text("10")
-    assert float(arrow.get_attribute("x2")) == pytest.approx(
-        110 + 80 * expected["points"][1][0], abs=0.01
-    )
-    assert arrow.get_attribute("x2") != before
-    # the position tables are images, drawn again from the live state: a pixel per value
-    live = call("position_explorer", widget.evaluate(ARGS_OF))
-    for key in ("sinusoidal_heat", "learned_heat"):
-        image = widget.locator(f"img[data-heat-image={key}]")
-        assert image.get_attribute("src").startswith("data:image/png")
-        assert image.evaluate(READ_PIXELS) == heat_colours(live[key])
-
-
 def test_order_blindness_for_the_readers_sentences(chapter: Page):
     wait_for_python(chapter)
     widget = chapter.locator(POSITIONS)
@@ -130,6 +109,12 @@ def test_order_blindness_for_the_readers_sentences(chapter: Page):
     assert cells[:2] == ["1", "4"]
     assert float(cells[3]) == pytest.approx(expected["words"][1]["with"], abs=0.001)
     assert float(cells[2]) < 1e-9
+    # the position tables are images, drawn again from the live state: a pixel per value
+    live = call("position_explorer", widget.evaluate(ARGS_OF))
+    for key in ("sinusoidal_heat", "learned_heat"):
+        image = widget.locator(f"img[data-heat-image={key}]")
+        assert image.get_attribute("src").startswith("data:image/png")
+        assert image.evaluate(READ_PIXELS) == heat_colours(live[key])
 
 
 def test_different_words_get_a_message(chapter: Page):

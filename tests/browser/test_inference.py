@@ -74,8 +74,8 @@ def test_the_gpu_chart_draws_and_cites_every_gpu(inference: Page):
     expect(widget.locator("tbody a[href^='https://']")).to_have_count(5)
 
 
-def test_five_rules_on_the_real_model_match_cpython(page: Page, quiz_url):
-    page.goto(quiz_url)
+def test_five_rules_on_the_real_model_match_cpython(page: Page, site_url):
+    page.goto(site_url + "from-logits-to-a-token.html")
     wait_for_python(page)
     widget = page.locator("figure[data-widget=model-decoding]")
     widget.locator("[data-prompt]").fill("JULIET:")

@@ -19,15 +19,11 @@ QUIZ = "figure[data-widget=softmax-quiz]"
 HAND = "figure[data-widget=attention-by-hand]"
 
 
-def test_the_chapters_are_readable_with_build_time_numbers_before_python(
-    page: Page, chapter_url, quiz_url
-):
-    page.goto(quiz_url)
-    expect(page.locator("h1")).to_have_text("From logits to a token")
-    steps = page.locator(f"{QUIZ} [data-steps] td[data-bind='probs.0']")
-    expect(steps).to_have_text("0.659")
+def test_a_chapter_is_readable_with_build_time_numbers_before_python(page: Page, chapter_url):
     page.goto(chapter_url)
     expect(page.locator("h1")).to_have_text("Attention and the transformer block")
+    steps = page.locator(f"{QUIZ} [data-steps] td[data-bind='probs.0']")
+    expect(steps).to_have_text("0.659")
     expect(page.locator(HAND).locator("[data-bind='dryrun.masked.0.1']")).to_have_count(1)
 
 
@@ -52,7 +48,7 @@ def test_widgets_compute_live_in_pyodide(page: Page, quiz_url):
 @pytest.fixture(scope="module")
 def quiz_tab(warm_context, site_url):  # noqa: ANN001, ANN201
     """The quiz's chapter, open once for every answer below (grading needs no Python)."""
-    with shared_tab(warm_context, site_url + "from-logits-to-a-token.html", python=False) as tab:
+    with shared_tab(warm_context, site_url + "attention-and-the-block.html", python=False) as tab:
         yield tab
 
 

@@ -1,6 +1,6 @@
-"""Chapters 6 and 8 in Chromium: the real loss curve drawn by our own Plotly, teacher forcing
-on the reader's text, the RLHF steps, the scaling calculator and int8 quantization, each live
-in Pyodide with odd input answered by a message."""
+"""Chapters 6, 7 and 8 in Chromium: the real loss curve drawn by our own Plotly, teacher
+forcing on the reader's text and the scaling calculator (ch. 6), int8 quantization (ch. 7), the
+RLHF steps (ch. 8), each live in Pyodide with odd input answered by a message."""
 
 from __future__ import annotations
 
@@ -21,6 +21,12 @@ def training(page: Page, site_url) -> Page:
 @pytest.fixture
 def alignment(page: Page, site_url) -> Page:
     page.goto(site_url + "alignment.html")
+    return page
+
+
+@pytest.fixture
+def inference(page: Page, site_url) -> Page:
+    page.goto(site_url + "inference-and-hardware.html")
     return page
 
 
@@ -70,9 +76,9 @@ def test_the_rlhf_steps_switch_and_recompute(alignment: Page):
     expect(widget.locator("[data-panel=rl]")).to_be_visible()
 
 
-def test_the_scaling_calculator_sizes_a_run_and_refuses_nonsense(alignment: Page):
-    wait_for_python(alignment)
-    widget = alignment.locator("figure[data-widget=scaling-calculator]")
+def test_the_scaling_calculator_sizes_a_run_and_refuses_nonsense(training: Page):
+    wait_for_python(training)
+    widget = training.locator("figure[data-widget=scaling-calculator]")
     widget.locator("[data-parameters]").fill("7")
     widget.locator("[data-action=size]").click()
     expect(widget).to_have_attribute("data-live", "true", timeout=30_000)
@@ -89,9 +95,9 @@ def test_the_scaling_calculator_sizes_a_run_and_refuses_nonsense(alignment: Page
     )
 
 
-def test_quantization_runs_the_model_with_int8_weights_live(alignment: Page):
-    wait_for_python(alignment)
-    widget = alignment.locator("figure[data-widget=quantization]")
+def test_quantization_runs_the_model_with_int8_weights_live(inference: Page):
+    wait_for_python(inference)
+    widget = inference.locator("figure[data-widget=quantization]")
     widget.locator("[data-name]").select_option("h.3.mlp.c_proj.weight")
     expect(widget).to_have_attribute("data-live", "true", timeout=30_000)
     expected = call("quantize_matrix", {"name": "h.3.mlp.c_proj.weight", "scheme": "column"})

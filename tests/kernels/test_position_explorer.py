@@ -1,6 +1,5 @@
 """The positional-encoding explorer: the model's first attention layer matches PyTorch, word
-order is invisible to it without positions (any shuffle) and visible with them; RoPE's wheel
-agrees with the rotation kernel."""
+order is invisible to it without positions (any shuffle) and visible with them."""
 
 from __future__ import annotations
 
@@ -9,13 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pyodide_kernels.maths.positional import rope_rotation, sinusoidal_table
+from pyodide_kernels.maths.positional import sinusoidal_table
 from pyodide_kernels.model import load
 from pyodide_kernels.on_model.position_explorer import (
     first_layer_attention,
     order_blindness,
     position_explorer,
-    rope_wheel,
 )
 
 
@@ -64,16 +62,6 @@ def test_any_shuffle_is_invisible_without_positions_and_visible_with_them(order)
 def test_bad_sentences_get_a_message(first, second, message):
     with pytest.raises(ValueError, match=message):
         order_blindness(first, second)
-
-
-def test_the_wheel_turns_as_the_rotation_kernel_does():
-    wheel = rope_wheel(pair=3, positions=8, d=64)
-    for position in range(8):
-        vector = [0.0] * 64
-        vector[6] = 1.0  # pair 3 is dimensions 6 and 7
-        rotated = rope_rotation(vector, position)["rotated"]
-        assert wheel["points"][position] == pytest.approx(rotated[6:8], abs=1e-12)
-    assert wheel["wavelength"] == pytest.approx(2 * np.pi * 10000 ** (6 / 64))
 
 
 def test_the_tables_are_the_sinusoids_and_the_models_own_positions():
