@@ -17,11 +17,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
+
 from .errors import BuildError
 from .files import git_revision, sweep, sync_file, write
 from .pages.assets import copy_data_files, copy_images, copy_static
 from .pages.blocks import Block
 from .pages.chapters import Chapter, gather_chapters
+from .pages.glossary import (
+    Term,
+    chapter_order,
+    check_chapters,
+    check_order,
+    check_targets,
+    first_uses,
+    glossary_entries,
+    link_first_uses,
+    load_glossary,
+)
 from .pages.links import check_links
 from .pages.moved import check_moved, load_moved, moved_config
 from .pages.palette import VIRIDIS
@@ -116,6 +129,30 @@ def remove_stale_pages(out: Path, pages: set[str]) -> list[str]:
     return stale
 
 
+def render_chapter(
+    chapter: Chapter, root: Path, terms: list[Term], order: dict, base: str, blocks: PageBlocks
+) -> tuple[str, list[dict[str, Any]]]:
+    """A chapter's HTML and table of contents: its glossary terms checked for order and their
+    first uses linked (glossary.py), its blocks computed by ``blocks``."""
+    display = str(chapter.path.relative_to(root))
+    uses = first_uses(chapter.body, terms)
+    check_order(chapter, display, uses, terms, order)
+    body = link_first_uses(chapter.body, uses, terms, base)
+    return render_markdown(body, display, chapter.body_offset, blocks)
+
+
+def site_pages(env: Environment, shared: dict[str, Any], glossary: list[dict]) -> dict[str, str]:
+    """The pages that are not chapters or embeds: home, search, 404, and the glossary when there
+    are terms. Example: ``site_pages(env, shared, [])`` -> {'index.html': …, '404.html': …}"""
+    names = ["index.html", "search.html", "404.html"] + (["glossary.html"] if glossary else [])
+    return {
+        name: env.get_template(name).render(
+            **shared, page_url=name.replace("index.html", ""), entries=glossary
+        )
+        for name in names
+    }
+
+
 def build(config: BuildConfig) -> BuildResult:
     """Build the whole site into ``config.out_dir``; raises ``BuildError`` on any author mistake."""
     started = time.perf_counter()
@@ -131,13 +168,15 @@ def build(config: BuildConfig) -> BuildResult:
     env = make_environment(templates_dir, root / ".cache" / "jinja")
     env.globals["base"] = config.base  # widget templates link to chapters too
 
-    rendered: list[tuple[Chapter, str, list[dict[str, Any]], list[str]]] = []
-    exercises: dict[str, list[str]] = {}
+    glossary_file = root / "content" / "glossary.toml"
+    terms = load_glossary(glossary_file, root)
+    order = chapter_order(chapters)
+    check_chapters(terms, order, "content/glossary.toml")
+
+    rendered, exercises = [], {}
     for chapter in chapters:
         blocks = PageBlocks(env, registry, results)
-        html, toc = render_markdown(
-            chapter.body, str(chapter.path.relative_to(root)), chapter.body_offset, blocks
-        )
+        html, toc = render_chapter(chapter, root, terms, order, config.base, blocks)
         rendered.append((chapter, html, toc, blocks.used))
         exercises[chapter.slug] = blocks.exercises
 
@@ -172,6 +211,7 @@ def build(config: BuildConfig) -> BuildResult:
         "base": config.base,
         "assets": site_config["assets"],
         "chapters": chapters,
+        "glossary": bool(terms),
         "revision": git_revision(root),
         "live_reload": config.live_reload,
         "live_reload_port": config.live_reload_port,
@@ -192,9 +232,7 @@ def build(config: BuildConfig) -> BuildResult:
             previous=chapters[index - 1] if index > 0 else None,
             next=chapters[index + 1] if index + 1 < len(chapters) else None,
         )
-    for name in ("index.html", "search.html", "404.html"):
-        page_url = name.replace("index.html", "")
-        pages[name] = env.get_template(name).render(**shared, page_url=page_url)
+    pages.update(site_pages(env, shared, glossary_entries(terms, order)))
     for name in sorted(registry):
         block = Block("widget", name, {}, "widgets.toml", 1, 1)
         embed_blocks = PageBlocks(env, registry, results)  # its widget is "<name>-1"
@@ -209,11 +247,14 @@ def build(config: BuildConfig) -> BuildResult:
     sources = {c.url: (str(c.path.relative_to(root)), c.body, c.body_offset) for c in chapters}
     check_links(pages, copied | {"sitemap.xml", "site-config.json"}, config.base, sources)
     check_moved(moved, pages, urls)
+    check_targets(terms, pages, urls, "content/glossary.toml")
     for path, html in pages.items():
         write(out / path, html)
         result.pages.append(path)
     remove_stale_pages(out, set(pages))
-    listed = [""] + [c.url for c in chapters]
+    listed = (
+        [""] + [c.url for c in chapters] + (["glossary.html"] if "glossary.html" in pages else [])
+    )
     write(
         out / "sitemap.xml",
         env.get_template("sitemap.xml").render(pages=listed, site_url=config.absolute_url),

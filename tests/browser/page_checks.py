@@ -85,11 +85,19 @@ def embed_pages() -> list[str]:
 
 
 def every_page() -> list[str]:
-    """Every page the build writes: chapters, home, search, 404 and every widget's embed page.
+    """Every page the build writes: chapters, home, search, glossary, 404 and every widget's
+    embed page.
 
     Example: ``every_page()[0]`` -> 'the-pipeline.html'
     """
-    return [*chapter_pages(), "index.html", "search.html", "404.html", *embed_pages()]
+    return [
+        *chapter_pages(),
+        "index.html",
+        "search.html",
+        "glossary.html",
+        "404.html",
+        *embed_pages(),
+    ]
 
 
 def settled_when(path: str) -> str:
