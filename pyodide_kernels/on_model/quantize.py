@@ -11,13 +11,12 @@ quantization, 4-bit formats and their group sizes, outlier handling.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import numpy as np
 
 from ..maths.loss import next_token_losses
-from ..model import check_prompt, forward, load
+from ..model import Model, check_prompt, forward, load
 
 __kernels__ = ("quantize_matrix",)
 
@@ -54,9 +53,8 @@ def loss_with(weights: dict[str, np.ndarray], text: str) -> float:
     Example: ``loss_with({}, TEXT)`` -> the model's own loss, about 3
     """
     m = load()
-    if weights:
-        m = copy.copy(m)
-        m.w = {**m.w, **weights}
+    if weights:  # a model of its own: its blocks are built from the weights it is given
+        m = Model(m.config, {**m.w, **weights}, m.tokenizer)
     ids = check_prompt(text, m)
     return float(next_token_losses(forward(m, ids), ids).mean())
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -74,6 +75,7 @@ def test_quantization_costs_little_and_per_column_costs_less():
     tensor = quantize_matrix(scheme="tensor")
     assert column["relative_error"] < tensor["relative_error"] < 0.05
     assert abs(column["loss_after"] - column["loss_before"]) < 0.01
+    assert column["loss_after"] != column["loss_before"]  # the model really ran the int8 weights
     assert column["bytes"]["int8"] < column["bytes"]["float32"] / 3
     with pytest.raises(ValueError, match="block matrices"):
         quantize_matrix(name="wte.weight")
@@ -96,3 +98,25 @@ def test_the_loss_curve_is_the_recorded_run():
     assert curve["tokens"][-1] == run["tokens_seen"]
     assert curve["perplexity"] == pytest.approx(math.exp(run["validation"][-1]))
     assert curve["table"][-1]["step"] == run["step"][-1]
+
+
+def test_the_loss_after_is_torchs_model_run_with_the_rounded_weights(torch):
+    """loss_with once replaced the weights' dict but not the blocks built from it: the model ran
+    its own weights and showed the same loss before and after. PyTorch runs the rounded ones."""
+    from pyodide_kernels.model import check_prompt
+    from pyodide_kernels.on_model.quantize import TEXT
+    from reference.model import GPT, GPTConfig
+
+    name = "h.2.mlp.c_proj.weight"
+    result = quantize_matrix(name=name, scheme="tensor")
+    m = load()
+    q, scale = absmax_int8(m.w[name], "tensor")
+    arrays = {**m.w, name: q.astype(np.float32) * scale}
+    config = GPTConfig(**json.loads(Path("traces/model.json").read_text())["config"])
+    model = GPT.from_arrays(arrays, config).eval()
+    ids = check_prompt(TEXT, m)
+    with torch.no_grad():
+        logits = model(torch.tensor([ids]))[0, :-1].double()
+    loss = torch.nn.functional.cross_entropy(logits, torch.tensor(ids[1:])).item()
+    assert result["loss_after"] == pytest.approx(loss, abs=1e-5)
+    assert abs(result["loss_after"] - result["loss_before"]) > 1e-5
