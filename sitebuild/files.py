@@ -25,7 +25,11 @@ def write(path: Path, content: str | bytes) -> bool:
     if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    # subtle: written beside and renamed into place, so a reader in another process (the test
+    # workers share .cache/) sees the old file or the whole new one, never a half-written one
+    part = path.with_name(f".{path.name}.{os.getpid()}.part")
+    part.write_bytes(data)
+    os.replace(part, path)
     return True
 
 

