@@ -268,8 +268,12 @@ def check_chapters(terms: list[Term], order: dict[str, tuple[int, str, str]], pa
 
 def check_targets(terms: list[Term], pages: dict[str, str], urls: dict[str, str], path: str):
     """Every term's section is an id on its chapter's rendered page; a BuildError otherwise."""
+    ids: dict[str, set[str]] = {}
     for term in terms:
-        if term.anchor not in collect(pages[urls[term.slug]]).ids:
+        url = urls[term.slug]
+        if url not in ids:
+            ids[url] = collect(pages[url]).ids
+        if term.anchor not in ids[url]:
             raise BuildError(
                 path, term.line, f"{term.slug}#{term.anchor}: no such id on that chapter"
             )

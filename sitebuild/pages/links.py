@@ -10,6 +10,7 @@ Example: a chapter linking ``nowhere.html`` -> BuildError("content/01-a.md:12: b
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -33,8 +34,11 @@ class LinkCollector(HTMLParser):
                 self.links.append((tag, value))
 
 
+@lru_cache(maxsize=256)
 def collect(html: str) -> LinkCollector:
-    """Parse a page's ids and links. Example: ``collect('<a id="x" href="#x">').ids`` -> {'x'}"""
+    """Parse a page's ids and links, once per page text (the link, moved and glossary checks
+    all read them; a str keeps its hash, so the cache costs no rehashing). Read it, never change
+    it. Example: ``collect('<a id="x" href="#x">').ids`` -> {'x'}"""
     collector = LinkCollector()
     collector.feed(html)
     return collector

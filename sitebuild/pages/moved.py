@@ -92,11 +92,18 @@ def check_moved(moved: list[dict[str, Any]], pages: dict[str, str], urls: dict[s
 
     Example: a ``to`` of "b#x" where b.html has no id "x" -> BuildError("…:3: b#x: no such id")
     """
+    ids: dict[str, set[str]] = {}
+
+    def ids_of(slug: str) -> set[str]:
+        if slug not in ids:
+            ids[slug] = collect(pages[urls[slug]]).ids
+        return ids[slug]
+
     for move in moved:
         where = (move["path"], move["line"])
         new_slug, new_id = split_address(move["to"], where)
         old_slug, old_id = split_address(move["from"], where)
-        if new_id not in collect(pages[urls[new_slug]]).ids:
+        if new_id not in ids_of(new_slug):
             raise BuildError(*where, f"{move['to']}: no such id on that chapter")
-        if old_slug in urls and old_id in collect(pages[urls[old_slug]]).ids:
+        if old_slug in urls and old_id in ids_of(old_slug):
             raise BuildError(*where, f"{move['from']}: still on its chapter; nothing moved")
