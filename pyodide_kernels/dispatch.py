@@ -28,8 +28,9 @@ import numpy as np
 #: ``__kernels__`` joins the dispatch (nothing else names them). Inside a layer, a module may use
 #: only the layers before it (tests/kernels/test_layers.py holds that).
 LAYERS: tuple[str, ...] = ("maths", "model", "on_model", "labs")
-#: Modules outside the layers that answer kernels too: the runtime's own health check.
-EXTRA: tuple[str, ...] = ("runtime_check",)
+#: Modules outside the layers that answer kernels too: the runtime's own health check, and the
+#: reader's edited version of any kernel (the code panel).
+EXTRA: tuple[str, ...] = ("runtime_check", "edited")
 
 
 def kernel_modules() -> list[str]:

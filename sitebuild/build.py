@@ -41,6 +41,7 @@ from .pages.palette import VIRIDIS
 from .pages.registry import Widget, load_registry
 from .pages.render import PageBlocks, make_environment, render_markdown
 from .pages.search import index_site
+from .pages.source import kernel_listing
 from .pages.statecache import StateCache
 from .pages.vendor import vendor_libraries
 
@@ -153,6 +154,14 @@ def site_pages(env: Environment, shared: dict[str, Any], glossary: list[dict]) -
     }
 
 
+def write_listings(out: Path, kernels: set[str]) -> None:
+    """code/KERNEL.json for every kernel a widget runs, the listing its code panel fetches
+    (pages/source.py); listings of kernels no widget runs any more are swept away."""
+    for kernel in sorted(kernels):
+        write(out / "code" / f"{kernel}.json", json.dumps(kernel_listing(kernel).browser_entry()))
+    sweep(out / "code", {f"{kernel}.json" for kernel in kernels}, pattern="*.json")
+
+
 def build(config: BuildConfig) -> BuildResult:
     """Build the whole site into ``config.out_dir``; raises ``BuildError`` on any author mistake."""
     started = time.perf_counter()
@@ -251,6 +260,7 @@ def build(config: BuildConfig) -> BuildResult:
     for path, html in pages.items():
         write(out / path, html)
         result.pages.append(path)
+    write_listings(out, {widget.kernel for widget in registry.values()})  # every one has an embed
     remove_stale_pages(out, set(pages))
     listed = (
         [""] + [c.url for c in chapters] + (["glossary.html"] if "glossary.html" in pages else [])

@@ -29,6 +29,7 @@ from .math import MathExtension
 from .numbers import fixed, js_number, sci
 from .palette import heat_style
 from .registry import Widget, initial_state, resolve_params
+from .source import function_listing
 from .statecache import StateCache
 
 EXERCISE_FIELDS = {"question", "kernel", "args", "answer", "tolerance", "hint", "unit", "scale"}
@@ -101,7 +102,30 @@ class PageBlocks:
             return self.widget(block)
         if block.kind == "exercise":
             return self.exercise(block)
-        raise block.error(f"unknown block kind {block.kind!r} (known: widget, exercise)")
+        if block.kind == "listing":
+            return self.listing(block)
+        raise block.error(f"unknown block kind {block.kind!r} (known: widget, exercise, listing)")
+
+    def listing(self, block: Block) -> str:
+        """A function of the project's source, as the file has it at build time, highlighted,
+        with the figure on the page that runs it (``widget``: its id, e.g. residual-stream-1).
+
+            ::: listing
+            file: pyodide_kernels/model/forward.py
+            function: run_blocks
+            widget: residual-stream-1
+            caption: The stack of blocks, as the model in your browser runs it
+            :::
+        """
+        fields, needed = set(block.params), {"file", "function", "caption"}
+        if not needed <= fields or fields - needed - {"widget"}:
+            raise block.error("a listing has file, function and caption, and may name a widget")
+        function = function_listing(
+            block.params["file"], block.params["function"], (block.path, block.line)
+        )
+        return self.env.get_template("partials/listing.html").render(
+            function=function, caption=block.params["caption"], widget=block.params.get("widget")
+        )
 
     def widget(self, block: Block, embed: bool = False) -> str:
         widget = self.registry.get(block.name)

@@ -7,6 +7,7 @@ import { KernelClient } from "../python/kernel-client.js";
 import { applyState, describeTally, gradeAll, revealAll } from "./bind.js";
 import { judge } from "./answers.js";
 import { setupEmbedChild, fillEmbedCodes } from "./embed.js";
+import { mountCodePanel } from "./code-panel.js";
 import { carryProgress, movedHref } from "./moved.js";
 import { chapterScore, loadProgress, replaceProgress, resetProgress, saveAnswer } from "./progress.js";
 import { readWidgetArgs, writeWidgetArgs } from "./permalink.js";
@@ -84,6 +85,8 @@ function makeContext(root, entry, saved) {
     params: saved.params,
     args: saved.args,
     state: saved.state,
+    /** The reader's version of the code behind the figure, while one is on (code-panel.js). */
+    edit: null,
     tolerance: Number(saved.params.tolerance ?? 0.01),
     /** The heatmap colours (viridis, from the build), for widgets that draw their own cells. */
     palette: config.palette,
@@ -108,15 +111,15 @@ function makeContext(root, entry, saved) {
     async compute(changes = {}, { fromLink = false } = {}) {
       const args = { ...context.args, ...changes };
       const ticket = ++requests;
+      const edit = context.edit;
       root.setAttribute("aria-busy", "true");
       try {
-        const state = await client.call(entry.kernel, args, entry.data);
+        const [state, original] = await computeBoth(entry, args, edit);
         if (ticket !== requests) return state; // a newer request is under way: its result shows
         context.args = args;
-        context.state = state;
-        applyState(root, state);
-        paintHeat(root, state, config.palette);
-        context.onState?.(state);
+        context.show(state);
+        root.dataset.edited = String(Boolean(edit));
+        if (edit) context.onEdited?.({ state, original });
         // subtle: only values from a link are echoed into the controls; the reader's own
         // request came from them, and may have been typed over while it ran
         if (fromLink) context.onArgs?.(args);
@@ -124,7 +127,10 @@ function makeContext(root, entry, saved) {
         root.dataset.live = "true";
         return state;
       } catch (error) {
-        if (ticket === requests) {
+        if (ticket === requests && edit) {
+          context.onEditError?.(error);
+          context.say("Your code failed: the code panel below says where.", "error");
+        } else if (ticket === requests) {
           context.say(error.kind === "ValueError" ? `That input was refused: ${error.message}` : `${error.message}`, "error");
         }
         throw error;
@@ -132,8 +138,42 @@ function makeContext(root, entry, saved) {
         if (ticket === requests) root.removeAttribute("aria-busy");
       }
     },
+    /** Show a result: bound values, heat cells, and the widget's own drawing. */
+    show(state) {
+      context.state = state;
+      applyState(root, state);
+      paintHeat(root, state, config.palette);
+      context.onState?.(state);
+    },
+    /** The reader's code ({functions, source}) from now on, or the original again (null). */
+    useEdit(edit) {
+      context.edit = edit;
+      if (edit) return context.compute();
+      delete root.dataset.edited;
+      const atBuild = JSON.stringify(context.args) === JSON.stringify(saved.args);
+      if (!atBuild) return context.compute();
+      requests += 1; // subtle: a run of the edited code still under way must not land after this
+      root.removeAttribute("aria-busy");
+      context.show(saved.state);
+      return Promise.resolve(saved.state);
+    },
   };
   return context;
+}
+
+/**
+ * A widget's result for `args`: the reader's edited code's beside the original kernel's when
+ * an edit is on (code-panel.js), else the kernel's twice.
+ * @returns {Promise<[object, object]>} [shown, original]
+ */
+async function computeBoth(entry, args, edit) {
+  if (!edit) {
+    const state = await client.call(entry.kernel, args, entry.data);
+    return [state, state];
+  }
+  const mine = { kernel: entry.kernel, functions: edit.functions, source: edit.source, args };
+  const state = await client.call("run_edited", mine, entry.data);
+  return [state, await client.call(entry.kernel, args, entry.data)];
 }
 
 /** Buttons every widget shares: check, reveal, retry. */
@@ -168,6 +208,7 @@ async function mountWidget(root) {
   wireCommonActions(context);
   const module = await import(new URL(`../${entry.module}`, import.meta.url));
   module.mount(context);
+  mountCodePanel(context, pageSlug || `embed/${root.dataset.widget}`);
   root.dataset.mounted = "true";
   const wanted = readWidgetArgs(root.id);
   if (wanted) {

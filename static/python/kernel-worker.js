@@ -11,6 +11,7 @@
  * and restores it.
  */
 import { DATA_ROOT, MESSAGE } from "./messages.js";
+import { guardNetwork } from "./network-guard.js";
 import { fetchOk, readElsewhere, SNAPSHOT_CACHE, snapshotFile } from "./snapshot-files.js";
 import {
   answerOnceWithoutFetching, bundleFiles, checkSize, checkSnapshotMagic, prepareBoot, release,
@@ -219,6 +220,9 @@ self.onmessage = async (event) => {
     booted = boot(message);
     try {
       const { ms, kind, fallbacks, stages } = await booted;
+      // subtle: after the boot, which answers one of Pyodide's own requests by swapping fetch
+      // for a moment (snapshot.js), and before any call, which may run the reader's own code
+      guardNetwork(self);
       self.postMessage({ type: MESSAGE.READY, ms, kind, fallbacks, stages });
       if (message.snapshot && message.snapshotCachedOnly && kind !== "snapshot") {
         const cached = await cacheSnapshot(new URL(message.snapshot, self.location.href)).catch(() => false);

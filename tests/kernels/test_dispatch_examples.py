@@ -23,6 +23,12 @@ EXAMPLES: dict[str, dict] = {
     },
     "attention_by_hand": {"seed": 3},
     "attention_problem": {"seed": 1, "causal": True, "tokens": 4, "d_k": 2},
+    "run_edited": {
+        "kernel": "softmax",
+        "functions": [{"name": "softmax", "module": "pyodide_kernels.maths.softmax"}],
+        "source": "def softmax(logits):\n    return {'probs': [1.0]}\n",
+        "args": {"logits": [0, 0]},
+    },
     "beam_search_table": {"table": [[1, 1.2, -9], [0, 0, 0], [0, 0, 0]], "width": 2, "steps": 2},
     "beam_search_steps": {"table": [[0, 2, 1.8], [1, 1, 1], [3, 0, 0]], "width": 2, "steps": 3},
     "bpe_encode": {"text": "lower", "train_text": "low lower lowest", "num_merges": 5},

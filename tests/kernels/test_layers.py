@@ -25,8 +25,9 @@ ALLOWED: dict[str, set[str]] = {
     "on_model": {"helpers", "maths", "model"},
     "labs": {"helpers", "maths", "model", "on_model"},
 }
-#: The package's doors may use everything: the dispatch, the re-exports, and any command line.
-DOORS = {"dispatch", "__main__", "__init__"}
+#: The package's doors may use everything: the dispatch, the re-exports, any command line, and
+#: the reader's edited version of any kernel.
+DOORS = {"dispatch", "__main__", "__init__", "edited"}
 #: Besides the standard library: NumPy, and PyYAML for the labs' command line (never the page).
 THIRD_PARTY = {"numpy"}
 

@@ -114,6 +114,12 @@ def test_every_page_carries_the_content_security_policy(site_tree):
             "answer path 'probs.7'",
         ),
         ("::: exercise\nquestion: Q\nkernel: nope\nanswer: x\n:::", 5, "unknown kernel 'nope'"),
+        ("::: listing\nfile: pyodide_kernels/maths/softmax.py\n:::", 5, "a listing has file, fun"),
+        (
+            "::: listing\nfile: pyodide_kernels/maths/softmax.py\nfunction: gone\ncaption: C\n:::",
+            5,
+            "pyodide_kernels/maths/softmax.py: no function or class 'gone'",
+        ),
     ],
 )
 def test_author_mistakes_stop_the_build_at_their_line(site_tree, body, line, reason):
