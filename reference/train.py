@@ -151,6 +151,23 @@ def unigram_loss(train: np.ndarray, validation: np.ndarray, vocab: int) -> float
     return float(-logp[validation].mean())
 
 
+def train_step(
+    model: GPT, opt: torch.optim.Optimizer, xy: torch.Tensor, cfg: TrainConfig
+) -> torch.Tensor:
+    """One step of training on a batch of token rows: predict every next token at once (teacher
+    forcing), take the mean cross-entropy as the loss, backpropagate it, clip the gradients and
+    let AdamW move every weight. Returns each position's loss, (rows, n_ctx).
+    """
+    logits = model(xy[:, :-1])  # (rows, n_ctx, vocab): a prediction at every position
+    per_token = F.cross_entropy(logits.flatten(0, 1), xy[:, 1:].flatten(), reduction="none")
+    loss = per_token.mean()
+    opt.zero_grad(set_to_none=True)
+    loss.backward()  # every weight's gradient of the loss
+    torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
+    opt.step()
+    return per_token.view(xy.shape[0], -1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--device", default="cpu")
@@ -192,14 +209,8 @@ def main() -> None:
         xy = torch.cat([text, repeated_rows(train, n_rep, mcfg.n_ctx, cfg.repeat_source, gen)]).to(
             args.device
         )
-        logits = model(xy[:, :-1])
-        per_token = F.cross_entropy(logits.flatten(0, 1), xy[:, 1:].flatten(), reduction="none")
-        loss = per_token.mean()
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
-        opt.step()
-        running.append(per_token.view(cfg.batch_size, -1)[: cfg.batch_size - n_rep].mean().item())
+        per_token = train_step(model, opt, xy, cfg)
+        running.append(per_token[: cfg.batch_size - n_rep].mean().item())
         if args.measure:
             continue
         if (step + 1) % cfg.eval_every == 0 or step == 0:
