@@ -23,7 +23,6 @@ attention-and-the-block.html -> BuildError("content/03-….md:57: 'softmax' is u
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +31,8 @@ from typing import Any
 from ..errors import BuildError
 from .chapters import Chapter
 from .links import collect
-from .moved import line_of, split_address
+from .moved import split_address
+from .tomlfile import line_of, read_toml
 
 FIELDS = ("term", "forms", "chapter", "definition")
 #: Spans of a prose line that are not prose: inline code, inline maths, tags, link addresses.
@@ -86,12 +86,8 @@ def load_glossary(path: Path, root: Path) -> list[Term]:
     """
     if not path.exists():
         return []
-    name = str(path.relative_to(root))
-    text = path.read_text(encoding="utf-8")
-    try:
-        entries = tomllib.loads(text).get("term", [])
-    except tomllib.TOMLDecodeError as error:
-        raise BuildError(name, getattr(error, "lineno", 1), str(error)) from None
+    name, text, data = read_toml(path, root)
+    entries = data.get("term", [])
     terms: list[Term] = []
     seen: dict[str, str] = {}
     for entry in entries:

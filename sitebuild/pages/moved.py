@@ -15,23 +15,12 @@ Example: a ``to`` naming an id no chapter has -> BuildError("content/moved.toml:
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from ..errors import BuildError
 from .links import collect
-
-
-def line_of(text: str, value: str) -> int:
-    """The first line of ``text`` that holds ``value`` (1 when none does).
-
-    Example: ``line_of('a = 1\\nb = "x"', '"x"')`` -> 2
-    """
-    for number, line in enumerate(text.split("\n"), start=1):
-        if value in line:
-            return number
-    return 1
+from .tomlfile import line_of, read_toml
 
 
 def split_address(address: Any, where: tuple[str, int]) -> tuple[str, str]:
@@ -54,12 +43,8 @@ def load_moved(path: Path, root: Path) -> list[dict[str, Any]]:
     """
     if not path.exists():
         return []
-    name = str(path.relative_to(root))
-    text = path.read_text(encoding="utf-8")
-    try:
-        entries = tomllib.loads(text).get("moved", [])
-    except tomllib.TOMLDecodeError as error:
-        raise BuildError(name, getattr(error, "lineno", 1), str(error)) from None
+    name, text, data = read_toml(path, root)
+    entries = data.get("moved", [])
     moved = []
     for entry in entries:
         where = (name, line_of(text, f'"{entry.get("from", "")}"'))

@@ -10,6 +10,8 @@
  * Example: `?softmax-quiz-1-code=def%20softmax_quiz…` opens the panel with that code, not run.
  */
 
+import { element } from "./dom.js";
+
 /** Rows the table of changed values shows at most. */
 const MOST_ROWS = 12;
 
@@ -31,14 +33,6 @@ export function linkParam(id) {
  */
 export function listingText(functions) {
   return functions.map(({ path, line, source }) => `# ${path}, line ${line}\n${source.trimEnd()}\n`).join("\n\n");
-}
-
-/** An element with text. */
-function element(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
 }
 
 /**

@@ -5,6 +5,7 @@
  * returns is drawn with textContent.
  */
 import { formatValue } from "../page/bind.js";
+import { element } from "../page/dom.js";
 import { drawHeatImage, heatColour, textOn } from "../page/heatmap.js";
 import { visible } from "./shared/text.js";
 
@@ -24,14 +25,6 @@ export function takeawaysMarkdown(all) {
   const lines = Object.values(all).filter((t) => t.text.trim())
     .map((t) => `- [x] **${t.title}**: ${t.text.trim().replace(/\s+/g, " ")}`);
   return ["# My takeaways from the labs", "", ...lines].join("\n") + "\n";
-}
-
-/** A element with text. */
-function element(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
 }
 
 /** A heatmap as an image, a pixel per value. */

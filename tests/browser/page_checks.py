@@ -159,9 +159,10 @@ def layout_problems(page: Page, path: str, width: int) -> list[str]:
     return problems
 
 
-def wcag_problems(page: Page, path: str) -> list[str]:
-    """axe-core's WCAG 2.2 A/AA violations on the page as it stands, three nodes each."""
-    results = Axe().run(page, options=EVERY_RULE)
+def wcag_problems(page: Page, path: str, within: str | None = None) -> list[str]:
+    """axe-core's WCAG 2.2 A/AA violations on the page as it stands (or in the elements the
+    selector ``within`` picks), three nodes each."""
+    results = Axe().run(page, context=within, options=EVERY_RULE)
     return [
         f"{path}: {v['id']} ({v['help']}) {[node['target'] for node in v['nodes']][:3]}"
         for v in results.response["violations"]
