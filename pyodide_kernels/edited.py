@@ -23,6 +23,7 @@ from __future__ import annotations
 import __future__
 
 import ast
+import dataclasses
 import importlib
 import traceback
 import types
@@ -106,12 +107,41 @@ def rebind(spaces: dict[str, dict[str, Any]], functions: list[dict]) -> None:
     if not edited:
         return
     changed_modules = {module for module, _, _ in edited.values()}
+    by_id = {key: new for key, (_, _, new) in edited.items()}
     for space in spaces.values():
         for key, value in list(space.items()):
-            if id(value) in edited:
-                space[key] = edited[id(value)][2]
-            elif isinstance(value, types.ModuleType) and value.__name__ in changed_modules:
+            if isinstance(value, types.ModuleType) and value.__name__ in changed_modules:
                 space[key] = module_with(value, spaces[value.__name__])
+            else:
+                space[key] = swapped(value, by_id)
+
+
+def swapped(value: Any, edited: dict[int, Any], depth: int = 2) -> Any:
+    """``value`` with the edited functions in place of the originals: the function itself, or
+    inside a dict, a list or a frozen dataclass (a registry such as the labs' ``LABS``), a copy
+    made only where something changed.
+
+    Example: ``swapped({"a": Lab(run=original)}, {id(original): mine})["a"].run`` -> mine
+    """
+    if id(value) in edited:
+        return edited[id(value)]
+    if depth == 0:
+        return value
+    if isinstance(value, dict):
+        items = {k: swapped(v, edited, depth - 1) for k, v in value.items()}
+        return items if any(items[k] is not value[k] for k in value) else value
+    if isinstance(value, list):
+        entries = [swapped(v, edited, depth - 1) for v in value]
+        return entries if any(a is not b for a, b in zip(entries, value, strict=True)) else value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: new
+            for f in dataclasses.fields(value)
+            if (new := swapped(getattr(value, f.name), edited, depth - 1))
+            is not getattr(value, f.name)
+        }
+        return dataclasses.replace(value, **changes) if changes else value
+    return value
 
 
 def module_with(module: types.ModuleType, space: dict[str, Any]) -> types.ModuleType:

@@ -41,7 +41,7 @@ from .pages.palette import VIRIDIS
 from .pages.registry import Widget, load_registry
 from .pages.render import PageBlocks, make_environment, render_markdown
 from .pages.search import index_site
-from .pages.source import kernel_listing
+from .pages.source import kernel_listing, listing_id
 from .pages.statecache import StateCache
 from .pages.vendor import vendor_libraries
 
@@ -154,12 +154,16 @@ def site_pages(env: Environment, shared: dict[str, Any], glossary: list[dict]) -
     }
 
 
-def write_listings(out: Path, kernels: set[str]) -> None:
-    """code/KERNEL.json for every kernel a widget runs, the listing its code panel fetches
-    (pages/source.py); listings of kernels no widget runs any more are swept away."""
-    for kernel in sorted(kernels):
-        write(out / "code" / f"{kernel}.json", json.dumps(kernel_listing(kernel).browser_entry()))
-    sweep(out / "code", {f"{kernel}.json" for kernel in kernels}, pattern="*.json")
+def write_listings(out: Path, widgets: list[Widget]) -> None:
+    """code/LISTING.json for every widget's code (its kernel, and a family member's own
+    function), what its code panel fetches (pages/source.py); listings no widget shows any more
+    are swept away."""
+    names = {}
+    for widget in widgets:
+        names[f"{listing_id(widget.kernel, widget.code)}.json"] = (widget.kernel, widget.code)
+    for name, (kernel, code) in sorted(names.items()):
+        write(out / "code" / name, json.dumps(kernel_listing(kernel, code).browser_entry()))
+    sweep(out / "code", set(names), pattern="*.json")
 
 
 def build(config: BuildConfig) -> BuildResult:
@@ -260,7 +264,7 @@ def build(config: BuildConfig) -> BuildResult:
     for path, html in pages.items():
         write(out / path, html)
         result.pages.append(path)
-    write_listings(out, {widget.kernel for widget in registry.values()})  # every one has an embed
+    write_listings(out, list(registry.values()))  # every widget has an embed page
     remove_stale_pages(out, set(pages))
     listed = (
         [""] + [c.url for c in chapters] + (["glossary.html"] if "glossary.html" in pages else [])

@@ -138,15 +138,22 @@ LABS: dict[str, Lab] = {
 
 
 def lab_list() -> dict[str, Any]:
-    """Every lab with its title, question and default parameters, and the shared settings.
+    """Every lab with its title, question and default parameters, the function that runs it
+    (``code``, which its code panel lists), and the shared settings.
 
-    Example: ``lab_list()["labs"][0]["name"]`` -> 'weight-matrix'
+    Example: ``lab_list()["labs"][0]["code"]`` -> 'pyodide_kernels.labs.weights.weight_matrix'
     """
     return {
         "labs": [
-            {"name": n, "title": lab.title, "question": lab.question, "params": lab.params}
+            {
+                "name": n,
+                "title": lab.title,
+                "question": lab.question,
+                "params": lab.params,
+                "code": f"{lab.run.__module__}.{lab.run.__name__}",
+            }
             for n, lab in LABS.items()
-        ],
+        ],  # fmt: skip
         "shared": asdict(SHARED),
     }
 

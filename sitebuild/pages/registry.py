@@ -43,6 +43,14 @@ class Widget:
     data: tuple[str, ...] = ()
     vendor: tuple[str, ...] = ()
     template_name: str = ""  # several widgets may share one template (the labs); default: name
+    code: str = ""  # a family member's own function ("module.name"), listed after the kernel
+
+    @property
+    def listing_id(self) -> str:
+        """The file under code/ that its code panel fetches (pages/source.py)."""
+        from .source import listing_id
+
+        return listing_id(self.kernel, self.code)
 
     @property
     def template(self) -> str:
@@ -136,7 +144,7 @@ def load_registry(path: Path, static_dir: Path | None = None) -> dict[str, Widge
         if name == DATA_SETS:
             continue
         check_fields(source, name, entry)
-        for widget_name, fixed, title in members(source, name, entry):
+        for widget_name, fixed, title, code in members(source, name, entry):
             widgets[widget_name] = Widget(
                 widget_name,
                 title,
@@ -146,6 +154,7 @@ def load_registry(path: Path, static_dir: Path | None = None) -> dict[str, Widge
                 files_of(source, name, entry.get("data", []), data_sets),
                 vendor_of(source, name, entry.get("vendor", [])),
                 str(entry.get("template", "")),
+                code,
             )
         check_module(source, name, entry["module"], static_dir)
     return widgets
@@ -178,13 +187,14 @@ def check_fields(source: Source, name: str, entry: Any) -> None:
             )
 
 
-def members(source: Source, name: str, entry: dict[str, Any]) -> list[tuple[str, dict, str]]:
-    """(widget name, defaults the member fixes, title) of each widget an entry stands for: the
-    entry itself, or for a family ``[NAME]`` one ``NAME-MEMBER`` per member its ``family``
-    kernel lists under ``NAMEs`` (``lab_list()["labs"]``), with the kernel's ``NAME`` parameter
-    set to the member and the title ``title`` filled with the member's (default '{title}')."""
+def members(source: Source, name: str, entry: dict[str, Any]) -> list[tuple[str, dict, str, str]]:
+    """(widget name, defaults the member fixes, title, the function it runs) of each widget an
+    entry stands for: the entry itself, or for a family ``[NAME]`` one ``NAME-MEMBER`` per
+    member its ``family`` kernel lists under ``NAMEs`` (``lab_list()["labs"]``), with the
+    kernel's ``NAME`` parameter set to the member, the title ``title`` filled with the member's
+    (default '{title}') and the member's ``code`` (the function behind it, for its code panel)."""
     if "family" not in entry:
-        return [(name, {}, entry["title"])]
+        return [(name, {}, entry["title"], "")]
     listed = call(entry["family"]).get(f"{name}s")
     if not isinstance(listed, list):
         raise source.error(
@@ -192,9 +202,10 @@ def members(source: Source, name: str, entry: dict[str, Any]) -> list[tuple[str,
         )
     title = str(entry.get("title", "{title}"))
     return [
-        (f"{name}-{item['name']}", {name: item["name"]}, title.format(title=item["title"]))
+        (f"{name}-{item['name']}", {name: item["name"]}, title.format(title=item["title"]),
+         str(item.get("code", "")))
         for item in listed
-    ]
+    ]  # fmt: skip
 
 
 def kernel_defaults(kernel: str) -> dict[str, Any]:

@@ -13,6 +13,7 @@ Example: ``kernel_listing("softmax_quiz").functions[1].name`` -> 'softmax'
 from __future__ import annotations
 
 import ast
+import importlib
 import inspect
 import textwrap
 import types
@@ -136,9 +137,20 @@ def source_of(function: types.FunctionType) -> Function:
     )  # fmt: skip
 
 
+def listing_id(kernel: str, code: str = "") -> str:
+    """The name of a listing's file under code/: the kernel's, with a family member's own
+    function after it.
+
+    Example: ``listing_id("lab_run", "pyodide_kernels.labs.heads.head_ablation")`` ->
+    'lab_run+head_ablation'
+    """
+    return f"{kernel}+{code.rsplit('.', 1)[-1]}" if code else kernel
+
+
 @cache
-def kernel_listing(kernel: str) -> Listing:
-    """The listing of kernel ``kernel``: it, then every project function it calls in turn
+def kernel_listing(kernel: str, code: str = "") -> Listing:
+    """The listing of kernel ``kernel`` (and of ``code``, "module.function", the function a
+    family member runs through it): they, then every project function they call in turn
     (breadth first), the plumbing named apart.
 
     Example: ``kernel_listing("softmax").functions[0].path`` -> 'pyodide_kernels/maths/softmax.py'
@@ -148,10 +160,14 @@ def kernel_listing(kernel: str) -> Listing:
     table = kernel_table()
     if kernel not in table:
         raise BuildError("widgets.toml", 1, f"kernel {kernel!r}: no such kernel")
-    start = inspect.unwrap(table[kernel])
-    if not isinstance(start, types.FunctionType):
+    roots = [table[kernel]]
+    if code:
+        module, _, name = code.rpartition(".")
+        roots.append(getattr(importlib.import_module(module), name))
+    queue = [inspect.unwrap(root) for root in roots]
+    if not all(isinstance(root, types.FunctionType) for root in queue):
         raise BuildError("widgets.toml", 1, f"kernel {kernel!r}: not a plain function")
-    queue, seen = [start], {start}
+    seen = set(queue)
     found: list[types.FunctionType] = []
     plumbing: dict[str, None] = {}
     while queue:

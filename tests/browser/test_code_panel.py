@@ -242,3 +242,23 @@ def test_axe_passes_with_the_panels_open(page: Page, chapter_url, width, scheme)
     # the rest of the page is axe's in test_every_page.py; here, the panels, open and edited
     assert wcag_problems(page, "attention-and-the-block.html", "details.code-panel") == []
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_a_labs_own_function_is_listed_and_its_edit_runs(page: Page, site_url):
+    page.goto(site_url + "labs.html")
+    wait_for_python(page)
+    widget = page.locator("figure[data-widget=lab-head-ablation]")
+    widget.locator("details.code-panel > summary").click()
+    expect(widget.locator("pre.code-view[data-code-function=head_ablation]")).to_be_visible()
+    widget.locator("[data-action=edit-code]").click()
+    editor = widget.locator("[data-code-editor]")
+    half = editor.input_value().replace(
+        "result = scaled(model, settings, layer, head, 0.0)",
+        "result = scaled(model, settings, layer, head, 0.5)",
+    )
+    run(widget, editor, half)
+    expect(widget).to_have_attribute("data-edited", "true", timeout=60_000)
+    scaled_lab = call(
+        "lab_run", {"lab": "head-scale", "params": {"layer": 3, "head": 0, "scale": 0.5}}
+    )
+    expect(widget.locator("[data-effect]")).to_contain_text(f"{scaled_lab['effect']['tweak']:.4f}")

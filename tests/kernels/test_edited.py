@@ -181,3 +181,24 @@ def test_chapter_1s_runner_up_edit_leaves_greedy_from_the_first_token():
     second = int(np.argsort(forward(m, m.encode("ROMEO:"))[-1])[-2])
     assert runner_up["ids"][0] == second != greedy["ids"][0]
     assert runner_up["text"] != greedy["text"]
+
+
+def test_a_labs_own_function_is_edited_through_the_labs_registry():
+    from pyodide_kernels.labs.registry import LABS
+
+    listed = kernel_listing("lab_run", "pyodide_kernels.labs.heads.head_ablation").functions
+    functions = [{"name": f.name, "module": f.module} for f in listed]
+    text = "\n\n".join(f.source for f in listed)
+    half = text.replace(
+        "result = scaled(model, settings, layer, head, 0.0)",
+        "result = scaled(model, settings, layer, head, 0.5)",
+    )
+    args = {"lab": "head-ablation"}
+    mine = run_edited("lab_run", functions, half, args)
+    scaled_lab = call(
+        "lab_run", {"lab": "head-scale", "params": {"layer": 3, "head": 0, "scale": 0.5}}
+    )
+    assert mine["effect"]["tweak"] == scaled_lab["effect"]["tweak"]  # half a head, both ways
+    assert mine["effect"]["tweak"] != call("lab_run", args)["effect"]["tweak"]
+    assert LABS["head-ablation"].run.__name__ == "head_ablation"  # the registry itself untouched
+    assert call("lab_run", args) == call("lab_run", args)

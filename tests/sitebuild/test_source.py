@@ -13,7 +13,7 @@ import pytest
 from pyodide_kernels.maths import beam, softmax
 from pyodide_kernels.on_model import model_decoding
 from sitebuild.errors import BuildError
-from sitebuild.pages.source import MOST_FUNCTIONS, function_listing, kernel_listing
+from sitebuild.pages.source import MOST_FUNCTIONS, function_listing, kernel_listing, listing_id
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -71,3 +71,12 @@ def test_a_chapter_listing_reads_the_file_without_importing_it():
 def test_a_listing_of_nothing_stops_the_build_at_its_line(path, name, reason):
     with pytest.raises(BuildError, match=reason):
         function_listing(path, name, ("c.md", 7))
+
+
+def test_a_family_members_listing_adds_its_own_function():
+    listing = kernel_listing("lab_run", "pyodide_kernels.labs.heads.head_ablation")
+    assert [f.name for f in listing.functions][:2] == ["lab_run", "head_ablation"]
+    assert listing_id("lab_run", "pyodide_kernels.labs.heads.head_ablation") == (
+        "lab_run+head_ablation"
+    )
+    assert listing_id("softmax") == "softmax"
