@@ -8,6 +8,8 @@ import { embedQuery } from "./permalink.js";
 
 /** The message type the embed page posts to its host. */
 export const HEIGHT_MESSAGE = "hlw-embed-height";
+/** What the host helper (embed-host.js) sends when it starts: "say your height again". */
+export const HELLO_MESSAGE = "hlw-embed-hello";
 
 /**
  * The iframe snippet for one widget, carrying its current state from the URL.
@@ -60,5 +62,12 @@ export function setupEmbedChild() {
     }
   };
   new ResizeObserver(post).observe(document.documentElement);
+  // the host page's helper may start after this frame: it asks, and the height is said again
+  window.addEventListener("message", (event) => {
+    if (event.source === window.parent && event.data?.type === HELLO_MESSAGE) {
+      last = 0;
+      post();
+    }
+  });
   post();
 }

@@ -178,6 +178,23 @@ def test_the_embed_works_in_a_frame_on_another_origin_and_resizes(page: Page, si
         expect(frame.locator("[data-feedback]")).to_contain_text("1 of 1 answered correctly")
 
 
+def test_a_host_helper_that_starts_after_the_frame_still_resizes_it(page: Page, site_url, tmp_path):
+    """The snippet loads host.js with async: the frame may report its height before anyone
+    listens. The helper asks again when it starts (seen flaky in a fresh clone under load)."""
+    frame_src = f"{site_url}embed/attention-by-hand.html"
+    frame = f'<iframe src="{frame_src}" data-hlw-embed style="width:100%;border:0;height:150px">'
+    (tmp_path / "late.html").write_text(f"<!doctype html><title>host</title>{frame}</iframe>")
+    with serve_site(tmp_path, "/", host="localhost") as host_url:
+        page.goto(host_url + "late.html")
+        frame = page.frame_locator("iframe[data-hlw-embed]")
+        expect(frame.locator(f"{HAND}[data-mounted=true]")).to_be_visible()
+        assert page.evaluate("document.querySelector('iframe').style.height") == "150px"
+        page.add_script_tag(url=f"{site_url}embed/host.js")
+        page.wait_for_function(
+            "() => parseFloat(document.querySelector('iframe').style.height) > 800", timeout=15_000
+        )
+
+
 def test_a_host_cannot_resize_frames_it_did_not_load_from_us(page: Page, other_origin_url):
     page.route(
         other_origin_url + "spoof.html",
