@@ -98,22 +98,22 @@ def rebind(spaces: dict[str, dict[str, Any]], functions: list[dict]) -> None:
 
     Example: after ``rebind(spaces, fns)``, the copied softmax_quiz calls the reader's softmax
     """
-    edited = {}
+    edited: dict[int, Any] = {}  # id of an original function -> the reader's
+    changed_modules = set()
     for f in functions:
         original = getattr(importlib.import_module(f["module"]), f["name"], None)
         new = spaces.get(f["module"], {}).get(f["name"])
         if original is not None and new is not None and new is not original:
-            edited[id(original)] = (f["module"], f["name"], new)
+            edited[id(original)] = new
+            changed_modules.add(f["module"])
     if not edited:
         return
-    changed_modules = {module for module, _, _ in edited.values()}
-    by_id = {key: new for key, (_, _, new) in edited.items()}
     for space in spaces.values():
         for key, value in list(space.items()):
             if isinstance(value, types.ModuleType) and value.__name__ in changed_modules:
                 space[key] = module_with(value, spaces[value.__name__])
             else:
-                space[key] = swapped(value, by_id)
+                space[key] = swapped(value, edited)
 
 
 def swapped(value: Any, edited: dict[int, Any], depth: int = 2) -> Any:

@@ -154,16 +154,19 @@ def paragraph_of(lines: list[str], index: int) -> list[str]:
     return lines[start:stop]
 
 
-def first_use(body: str, term: Term, taken: dict[int, list[tuple[int, int]]]) -> Use | None:
-    """The term's first use in ``body``, skipping spans already ``taken`` (by a longer term's
-    use, index -> spans), or None.
+def first_use(
+    lines: list[str], prose: list[tuple[int, str]], term: Term, taken: dict[int, list]
+) -> Use | None:
+    """The term's first use in a body's ``lines``, read in its ``prose`` lines (``prose_lines``),
+    skipping spans already ``taken`` (by a longer term's use, index -> spans), or None.
 
-    Example: ``first_use("We take the softmax.", softmax, {})`` -> Use(index=0, start=12, …)
+    Example: ``first_use(["We take the softmax."], [(0, "We take the softmax.")], softmax, {})``
+    -> Use(index=0, start=12, …)
     """
-    lines = body.split("\n")
-    for index, line in prose_lines(body):
+    pattern = term.pattern
+    for index, line in prose:
         skip = prose_spans(line) + taken.get(index, [])
-        for match in term.pattern.finditer(line):
+        for match in pattern.finditer(line):
             start, end = match.span()
             if any(start < b and a < end for a, b in skip):
                 continue
@@ -181,10 +184,11 @@ def first_uses(body: str, terms: list[Term]) -> dict[str, Use]:
 
     Example: ``first_uses("The KV cache.", [kv_cache, cache])`` -> {'KV cache': Use(…)}
     """
+    lines, prose = body.split("\n"), list(prose_lines(body))  # once, for every term
     taken: dict[int, list[tuple[int, int]]] = {}
     uses = {}
     for term in sorted(terms, key=lambda t: -max(len(f) for f in t.forms)):
-        use = first_use(body, term, taken)
+        use = first_use(lines, prose, term, taken)
         if use is not None:
             uses[term.term] = use
             taken.setdefault(use.index, []).append((use.start, use.end))
@@ -264,12 +268,8 @@ def check_chapters(terms: list[Term], order: dict[str, tuple[int, str, str]], pa
 
 def check_targets(terms: list[Term], pages: dict[str, str], urls: dict[str, str], path: str):
     """Every term's section is an id on its chapter's rendered page; a BuildError otherwise."""
-    ids: dict[str, set[str]] = {}
     for term in terms:
-        url = urls[term.slug]
-        if url not in ids:
-            ids[url] = collect(pages[url]).ids
-        if term.anchor not in ids[url]:
+        if term.anchor not in collect(pages[urls[term.slug]]).ids:  # (collect parses once)
             raise BuildError(
                 path, term.line, f"{term.slug}#{term.anchor}: no such id on that chapter"
             )

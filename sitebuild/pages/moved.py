@@ -77,12 +77,9 @@ def check_moved(moved: list[dict[str, Any]], pages: dict[str, str], urls: dict[s
 
     Example: a ``to`` of "b#x" where b.html has no id "x" -> BuildError("…:3: b#x: no such id")
     """
-    ids: dict[str, set[str]] = {}
 
     def ids_of(slug: str) -> set[str]:
-        if slug not in ids:
-            ids[slug] = collect(pages[urls[slug]]).ids
-        return ids[slug]
+        return collect(pages[urls[slug]]).ids  # (collect parses each page once)
 
     for move in moved:
         where = (move["path"], move["line"])
