@@ -23,8 +23,9 @@ from torch.nn import functional as F
 
 from pyodide_kernels.labs import LABS
 from pyodide_kernels.labs.common import HELD_OUT
-from pyodide_kernels.labs.induction import repeated_tokens
 from pyodide_kernels.labs.positions import LIST_TEXT
+from pyodide_kernels.labs.roles import LENGTH, repeated_tokens
+from pyodide_kernels.model import load
 
 from .meta import ROOT, trace_metadata
 from .traces import encoder, load_model
@@ -32,13 +33,15 @@ from .traces import encoder, load_model
 Hook = Callable[[torch.nn.Module], list]  # installs hooks on the model, returns their handles
 
 
-def loss(model, ids: list[int], device: str, install: Hook | None = None) -> float:
-    """Mean next-token cross-entropy of ``ids`` with the hooks ``install`` puts on the model."""
+def loss(model, ids: list[int], device: str, install: Hook | None = None, start: int = 0) -> float:
+    """Mean next-token cross-entropy of ``ids`` with the hooks ``install`` puts on the model,
+    over the predictions from position ``start`` on."""
     handles = install(model) if install else []
     try:
         with torch.no_grad():
             logits = model(torch.tensor([ids], device=device))[0]
-        return float(F.cross_entropy(logits[:-1].double(), torch.tensor(ids[1:], device=device)))
+        target = torch.tensor(ids[1:], device=device)
+        return float(F.cross_entropy(logits[:-1].double()[start:], target[start:]))
     finally:
         for handle in handles:
             handle.remove()
@@ -125,7 +128,7 @@ def record(device: str = "cpu") -> dict:
     encode, _ = encoder(tok)
     held = encode(HELD_OUT)
     d = dict(LABS)
-    p = {name: lab.params for name, lab in d.items()}
+    p = {name: lab.defaults(load()) for name, lab in d.items()}  # heads as the NumPy labs find them
     base = loss(model, held, device)
     lists = encode(LIST_TEXT)
     ablate, scale = p["head-ablation"], p["head-scale"]
@@ -167,6 +170,11 @@ def record(device: str = "cpu") -> dict:
     )
     n = p["induction"]["length"]
     labs["induction"] = (float(per[: n - 1].mean()), float(per[n:].mean()))
+    circuit, copied = p["induction-circuit"], repeated_tokens(len(tok["tokens"]), LENGTH, 1)
+    labs["induction-circuit"] = (
+        loss(model, copied, device, None, LENGTH),
+        loss(model, copied, device, scale_head(circuit["layer"], circuit["head"], 0.0), LENGTH),
+    )
     prompt = encode("ROMEO:")
     neuron = p["nudge-neuron"]
     row = model.h[neuron["layer"]].mlp.c_proj.weight[neuron["index"]]  # what the neuron writes

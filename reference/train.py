@@ -10,8 +10,11 @@ repeated to fill the window. Such a row can only be predicted after its first co
 up "the token after the previous occurrence". The reported training loss counts the Shakespeare
 rows only; validation loss is on held-out works.
 
-Usage: ``python -m reference.train [--device cpu|cuda] [--steps N] [--measure K]``;
-``--measure K`` times K steps and extrapolates the whole run without writing anything.
+Usage: ``python -m reference.train [--device cpu|cuda] [--steps N] [--measure K]
+[--checkpoints DIR]``; ``--measure K`` times K steps and extrapolates the whole run without
+writing anything; ``--checkpoints DIR`` also saves the weights at each of ``CHECKPOINT_STEPS``
+(denser early, where the induction head forms) as ``DIR/step-NNNNN.npz``, which
+``reference.checkpoints`` measures.
 
 Example: ``python -m reference.train --measure 10`` -> "… s/step on cpu, … min for 4400 steps"
 """
@@ -37,6 +40,11 @@ from .model import GPT, GPTConfig
 
 TRACES = ROOT / "traces"
 TOKEN_CACHE = ROOT / ".cache" / "tokens.npz"
+#: The steps whose weights ``--checkpoints`` saves (0: before the first update); 24 in all,
+#: dense from step 1000 to 2400, where a first run of this recipe on a CPU formed its induction
+#: head (the loss on a repeated sequence's second copy fell from 10.2 to 1.7 nats by the end).
+CHECKPOINT_STEPS = (0, 100, 200, 400, 600, 800, 1000, 1100, 1200, 1300, 1400, 1500, 1600, 1700,
+                    1800, 1900, 2000, 2100, 2200, 2400, 2700, 3000, 3500, 4400)  # fmt: skip
 
 
 @dataclass
@@ -168,12 +176,23 @@ def train_step(
     return per_token.view(xy.shape[0], -1)
 
 
+def save_checkpoint(folder: Path | None, step: int, model: GPT) -> None:
+    """The weights before update ``step`` (after ``step`` updates) into ``folder``, if that step
+    is one of ``CHECKPOINT_STEPS``."""
+    if folder is not None and step in CHECKPOINT_STEPS:
+        folder.mkdir(parents=True, exist_ok=True)
+        np.savez(folder / f"step-{step:05d}.npz", **model.state_arrays())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--steps", type=int, default=None)
     parser.add_argument("--measure", type=int, default=0)
     parser.add_argument("--out", default=str(TRACES))
+    parser.add_argument(
+        "--checkpoints", default="", help="folder for the weights at CHECKPOINT_STEPS"
+    )
     parser.add_argument("--set", nargs="*", default=[], help="overrides, e.g. lr=0.004 n_layer=4")
     args = parser.parse_args()
     cfg, mcfg = TrainConfig(), GPTConfig()
@@ -202,7 +221,9 @@ def main() -> None:
     curve = {"step": [], "train": [], "validation": []}
     running, t0 = [], time.time()
     total = args.measure or cfg.steps
+    saves = Path(args.checkpoints) if args.checkpoints and not args.measure else None
     for step in range(total):
+        save_checkpoint(saves, step, model)
         for group in opt.param_groups:
             group["lr"] = learning_rate(step, cfg)
         text = batch(train, cfg.batch_size - n_rep, mcfg.n_ctx, gen)
@@ -233,6 +254,7 @@ def main() -> None:
         return
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    save_checkpoint(saves, cfg.steps, model)
     np.savez(out / "model.npz", **model.state_arrays())
     meta = trace_metadata("loss_curve", device=args.device, dtype="float32", seed=cfg.seed)
     tok = {"meta": {**meta, "kind": "tokenizer"}, **tok}

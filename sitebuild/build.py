@@ -186,17 +186,18 @@ def build(config: BuildConfig) -> BuildResult:
     order = chapter_order(chapters)
     check_chapters(terms, order, "content/glossary.toml")
 
-    rendered, exercises = [], {}
+    rendered, exercises, on_demand = [], {}, set()
     for chapter in chapters:
         blocks = PageBlocks(env, registry, results)
         html, toc = render_chapter(chapter, root, terms, order, config.base, blocks)
         rendered.append((chapter, html, toc, blocks.used))
         exercises[chapter.slug] = blocks.exercises
+        on_demand |= blocks.on_demand
 
     out.mkdir(parents=True, exist_ok=True)
     asset_hash = copy_static(static_dir, out)
     sync_file(static_dir / "page" / "embed-host.js", out / "embed" / "host.js")
-    copy_data_files({f for w in registry.values() for f in w.data}, root, out)
+    copy_data_files({f for w in registry.values() for f in w.data} | on_demand, root, out)
     copy_images(root / "content" / "images", out / "images")
     runtime: dict[str, Any] = {}
     if config.vendor_runtime:

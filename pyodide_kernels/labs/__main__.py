@@ -1,8 +1,12 @@
 """The labs from the shell: ``python -m pyodide_kernels.labs LAB [--config settings.yaml]
 [--prompt …] [--seed …] [--tokens …] [--temperature …] [--top-k …] [--set key=value …]``
-prints BASE, then TWEAK, then the effect, computed by the same kernel the browser calls. Every
-default comes from the labs' registry (``registry.py``); a YAML file may override the shared
-settings and, under ``labs: {LAB: {…}}``, a lab's parameters; the command line wins over both.
+prints BASE, then TWEAK, then the effect and the debrief, computed by the same kernel the
+browser calls. Every default comes from the labs' registry (``registry.py``); a YAML file may
+override the shared settings and, under ``labs: {LAB: {…}}``, a lab's parameters; the command
+line wins over both.
+
+``--checkpoint STEP`` runs the lab on the model after that many steps of training (one of
+``checkpoints.SHIPPED``) instead of the shipped model.
 
 Example: ``python -m pyodide_kernels.labs head-ablation --set layer=3 --set head=0``
 """
@@ -12,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import textwrap
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -45,7 +50,7 @@ def parser() -> argparse.ArgumentParser:
         parse.add_argument(
             f"--{field.name.replace('_', '-')}",
             dest=field.name,
-            type=type(field.default),
+            type=int if field.default is None else type(field.default),
             help=f"default {field.default!r}",
         )
     parse.add_argument(
@@ -99,7 +104,9 @@ def describe(result: dict[str, Any]) -> str:
         f"\n-- EFFECT: {effect['name']}: BASE {effect['base']:.4f}{unit}, "
         f"TWEAK {effect['tweak']:.4f}{unit}"
     )
-    return "\n".join(lines)
+    lines.append("\n-- DEBRIEF: what you should have seen, and why")
+    lines.extend(textwrap.fill(paragraph, 96) + "\n" for paragraph in result["debrief"])
+    return "\n".join(lines).rstrip() + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -117,7 +124,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from ..dispatch import jsonable
 
-    print(json.dumps(jsonable(result)) if as_json else describe(result))
+    print(
+        json.dumps(jsonable(result)) if as_json else describe(result),
+        end="" if not as_json else "\n",
+    )
     return 0
 
 

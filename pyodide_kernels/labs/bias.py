@@ -6,6 +6,7 @@ Example: ``style_bias(load(), s, {"token": ",", "bias": 3})["effect"]["tweak"]``
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .._validate import as_number
@@ -29,3 +30,19 @@ def style_bias(model: Model, settings: Settings, params: dict[str, Any]) -> dict
         new = result[side_name]["ids"]
         result["effect"][side_name] = new.count(ids[0]) / len(new)
     return result
+
+
+def bias_debrief(model: Model, settings: Settings, params: dict, result: dict) -> list[str]:
+    """How the token's share moved, against the odds factor the bias sets at each step.
+
+    Example: ``bias_debrief(m, s, p, style_bias(m, s, p))[0]`` -> "The share of ',' …"
+    """
+    effect, bias = result["effect"], float(params["bias"])
+    return [
+        f"The share of {params['token']!r} in the generated text went from {effect['base']:.0%} "
+        f"to {effect['tweak']:.0%}.",
+        f"A bias of {bias:g} multiplies the token's odds by e^{bias:g} = {math.exp(bias):.1f} at "
+        "every step, before sampling. Where it was already a candidate it now often wins; "
+        "where it was hopeless it stays rare. And each time it is chosen the text after it "
+        "changes, so the count is not that factor times the old count.",
+    ]

@@ -3,7 +3,9 @@ tokens of each, a loss on held-out text, and parameter checks with clear message
 
 A lab is a pure function ``(model, settings, params) -> dict`` whose result has ``base`` and
 ``tweak`` (text and top tokens), an ``effect`` (one number for each side, with its unit) and,
-for some labs, a ``figure`` (a grid or a curve with labels).
+for some labs, a ``figure`` (a grid or a curve with labels). Its debrief is a second pure
+function ``(model, params, result) -> [paragraph, …]``: what the reader should have seen and
+why, in words filled with that result's numbers.
 """
 
 from __future__ import annotations
@@ -101,6 +103,19 @@ def compare(
     }
 
 
+def moved(base: float, tweak: float, unit: str = "nats", digits: int = 2) -> str:
+    """How a number changed, in words that follow "made the loss …", for a debrief.
+
+    Example: ``moved(2.904, 2.976)`` -> 'rise by 0.07 nats (2.90 → 2.98)'
+    """
+    if round(tweak, digits) == round(base, digits):
+        return f"stay at {base:.{digits}f} {unit}".rstrip()
+    verb = "rise" if tweak > base else "fall"
+    return (
+        f"{verb} by {abs(tweak - base):.{digits}f} {unit} ({base:.{digits}f} → {tweak:.{digits}f})"
+    )
+
+
 def layer_of(model: Model, value: Any, name: str = "layer") -> int:
     """A layer index. Example: ``layer_of(load(), 9)`` raises "layer: at most 3" """
     return as_int(value, name, 0, model.n_layer - 1)
@@ -118,6 +133,7 @@ __all__ = [
     "compare",
     "head_of",
     "layer_of",
+    "moved",
     "side",
     "text_loss",
 ]

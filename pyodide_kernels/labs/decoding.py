@@ -15,6 +15,16 @@ from ..model import Model
 from .common import Settings, side
 
 
+def distinct(samples: list[str]) -> int:
+    """How many different texts. Example: ``distinct(["a", "a", "b"])`` -> 2"""
+    return len(set(samples))
+
+
+def texts(n: int) -> str:
+    """A count of texts in words. Example: ``texts(1)`` -> 'one text'; ``texts(3)`` -> '3 texts'"""
+    return "one text" if n == 1 else f"{n} different texts"
+
+
 def distinct_fraction(texts: list[str]) -> float:
     """How many of the texts differ from each other, as a fraction of them.
 
@@ -72,3 +82,41 @@ def reproducibility(model: Model, settings: Settings, params: dict[str, Any]) ->
         },
         "greedy_varies": len(greedy) > 1,
     }
+
+
+def temperature_debrief(model: Model, settings: Settings, params: dict, result: dict) -> list[str]:
+    """How many texts each strategy gave, and why the seed matters only when sampling.
+
+    Example: ``temperature_debrief(m, s, p, compare_temperatures(m, s, p))[0]`` -> 'Greedy …'
+    """
+    greedy, hot = result["base"]["samples"], result["tweak"]["samples"]
+    return [
+        f"Greedy decoding gave {texts(distinct(greedy))} from {len(greedy)} seeds; "
+        f"{result['tweak']['label']} gave {texts(distinct(hot))}.",
+        "Greedy takes the most likely token at every step, so it never consults the seed. "
+        "Sampling draws each token from the distribution with the seed's generator; two seeds "
+        "part at the first token where their draws differ, and from there each continues its "
+        "own text. A higher temperature flattens the distribution, so they part sooner.",
+    ]
+
+
+def reproducibility_debrief(
+    model: Model, settings: Settings, params: dict, result: dict
+) -> list[str]:
+    """Whether the same seed repeated itself and a fresh one did not, and why that is the base
+    of every lab. Example: ``reproducibility_debrief(m, s, p, r)[0]`` -> 'Seed 1 twice: …'"""
+    effect = result["effect"]
+    same, fresh = effect["base"] == 1.0, effect["tweak"] == 1.0
+    first, other = result["base"]["text"], result["tweak"]["text"]
+    parted = next((i for i, (a, b) in enumerate(zip(first, other, strict=False)) if a != b), None)
+    where = f" (the two part after {parted} characters)" if parted is not None else ""
+    return [
+        f"{result['base']['label'].capitalize()}: {'the same text' if same else 'two texts'}. "
+        f"{result['tweak']['label'].capitalize()}: "
+        f"{'the same text again' if fresh else 'a different text'}{where}. "
+        f"At T = 0, two seeds gave {'different texts' if result['greedy_varies'] else 'one text'}.",
+        "The only randomness is a generator started from the seed: the same seed gives the "
+        "same draws and so the same text, bit for bit, in this page and in a terminal. That is "
+        "what makes every lab here fair: BASE and TWEAK share the seed, so a difference between "
+        "them is the tweak's.",
+    ]

@@ -13,7 +13,8 @@ import numpy as np
 
 from .._validate import as_number
 from ..model import HeadScale, Hooks, Model
-from .common import HELD_OUT, Settings, compare, head_of, layer_of, text_loss
+from .common import HELD_OUT, Settings, compare, head_of, layer_of, moved, text_loss
+from .roles import LENGTH, best, head_roles, repeated_tokens, second_copy_loss
 
 
 def head_hooks(layer: int, head: int, scale: float) -> Hooks:
@@ -77,3 +78,83 @@ def head_ablation(model: Model, settings: Settings, params: dict[str, Any]) -> d
         "caption": "loss change on held-out text when that head is zeroed",
     }
     return result
+
+
+def most_needed_head(model: Model) -> dict[str, int]:
+    """The head whose removal raises the held-out loss most: the head-ablation lab opens on it.
+
+    Example: ``most_needed_head(load())`` -> {'layer': 0, 'head': 2}
+    """
+    found = best(ablation_grid(model, text_loss(model, HELD_OUT)))
+    return {"layer": found["layer"], "head": found["head"]}
+
+
+def ablation_debrief(model: Model, settings: Settings, params: dict, result: dict) -> list[str]:
+    """What zeroing the head did, which layer leans most, and the induction head as the case
+    that held-out prose hides.
+
+    Example: ``ablation_debrief(m, s, p, head_ablation(m, s, p))[0]`` -> 'Zeroing layer 0, …'
+    """
+    effect, grid = result["effect"], np.asarray(result["figure"]["values"])
+    worst = best(grid)
+    by_layer = ", ".join(f"layer {i} {row.mean():+.2f}" for i, row in enumerate(grid))
+    lines = [
+        f"Zeroing layer {params['layer']}, head {params['head']} made the loss on Richard III "
+        f"{moved(effect['base'], effect['tweak'])}. Averaged over each layer's heads, removing "
+        f"one costs {by_layer} nats; the single head the model needs most is layer "
+        f"{worst['layer']}, head {worst['head']} (+{worst['score']:.2f}).",
+    ]
+    helped = int((grid < 0).sum())
+    if helped:
+        lines.append(
+            f"{helped} of {grid.size} heads lower{'s' if helped == 1 else ''} this loss when "
+            "removed. A head can serve text "
+            "this play does not have and cost a little on what it has: one held-out text "
+            "measures one kind of skill."
+        )
+    ind = head_roles(model)["induction_head"]
+    ids = repeated_tokens(model.vocab_size, LENGTH, settings.seed)
+    ablated = second_copy_loss(model, ids, LENGTH, head_hooks(ind["layer"], ind["head"], 0.0))
+    lines.append(
+        f"A second case: layer {ind['layer']}, head {ind['head']} is the induction head (its "
+        f"score, found from the weights, is {ind['score']:.2f}). Removing it changes this loss by "
+        f"{grid[ind['layer'], ind['head']]:+.2f} nats, yet the second copy of a repeated random "
+        f"sequence then costs {ablated:.2f} nats a token instead of "
+        f"{second_copy_loss(model, ids, LENGTH):.2f}: prose rarely repeats itself within one "
+        "context window, so held-out loss barely sees the head that copies. The induction "
+        "circuit lab below takes it apart."
+    )
+    return lines
+
+
+def scale_debrief(model: Model, settings: Settings, params: dict, result: dict) -> list[str]:
+    """Which way the loss moved from scale 1, and why more of a head is not more skill.
+
+    Example: ``scale_debrief(m, s, p, head_scale(m, s, p))[0]`` -> 'Scaling layer 0, head 2 by …'
+    """
+    effect, scale = result["effect"], float(params["scale"])
+    layer, head = int(params["layer"]), int(params["head"])
+    zero = text_loss(model, HELD_OUT, head_hooks(layer, head, 0.0))
+    lines = [
+        f"Scaling layer {layer}, head {head} by {scale:g} made the loss "
+        f"{moved(effect['base'], effect['tweak'])}; zeroing it gives {zero:.2f}, and a scale of "
+        "1 is the model itself.",
+    ]
+    if effect["tweak"] > effect["base"] and scale > 1:
+        lines.append(
+            "More of the head is not more of its skill. The later layers were trained on the "
+            "stream with this head's output at its usual size; turned up, its share of the "
+            "stream is one they never saw, and they misread it. Training left each head at the "
+            "size that works best, so the loss rises on both sides of 1."
+        )
+    elif effect["tweak"] > effect["base"]:
+        lines.append(
+            "Turned down, the head's contribution is partly missing, so the loss moves toward "
+            "the ablation's."
+        )
+    else:
+        lines.append(
+            "Here the loss did not rise: at this size the head's output does not help this play, "
+            "which is possible for a head that serves other text (see the ablation grid)."
+        )
+    return lines

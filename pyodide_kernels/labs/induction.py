@@ -7,6 +7,7 @@ Example: ``induction(load(), s, {"length": 24})["effect"]`` -> first-copy loss â
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -15,23 +16,7 @@ from .._validate import as_int
 from ..maths.loss import next_token_losses
 from ..model import Model, record
 from .common import Settings
-
-
-def repeated_tokens(vocab_size: int, length: int, seed: int) -> list[int]:
-    """``length`` random token ids, twice.
-
-    Example: ``repeated_tokens(1024, 3, 0)`` -> [a, b, c, a, b, c]
-    """
-    first = np.random.default_rng(seed).integers(256, vocab_size, length).tolist()
-    return first + first
-
-
-def induction_scores(attention: np.ndarray, length: int) -> np.ndarray:
-    """Each head's mean attention from a second-copy token to the token after its first
-    occurrence: (layers, heads). Example: shape (4, 4) for the shipped model"""
-    queries = np.arange(length, 2 * length)  # second copy
-    keys = queries - length + 1  # the token after the earlier occurrence
-    return attention[:, :, queries, keys].mean(-1)  # (L, nh)
+from .roles import induction_scores, repeated_tokens
 
 
 def induction(model: Model, settings: Settings, params: dict[str, Any]) -> dict[str, Any]:
@@ -64,3 +49,31 @@ def induction(model: Model, settings: Settings, params: dict[str, Any]) -> dict[
             "caption": "attention to the token after the previous occurrence",
         },
     }
+
+
+def induction_debrief(model: Model, settings: Settings, params: dict, result: dict) -> list[str]:
+    """Why the first copy is worse than guessing and the second nearly free.
+
+    Example: ``induction_debrief(m, s, p, induction(m, s, p))[0]`` -> 'The first copy costs â€¦'
+    """
+    effect, head = result["effect"], result["best_head"]
+    uniform = math.log(model.vocab_size)
+    worse = effect["base"] > uniform
+    return [
+        f"The first copy costs {effect['base']:.2f} nats a token, "
+        f"{'more' if worse else 'less'} than guessing uniformly among {model.vocab_size} tokens "
+        f"(ln {model.vocab_size} = {uniform:.2f})."
+        + (
+            " Worse than a blind guess, because the model is not blind: it has learned "
+            "Shakespeare's token frequencies and bets on common tokens, while these are drawn "
+            "evenly from the merged tokens, most of them rare in the plays. A confident wrong "
+            "bet costs more than an even spread."
+            if worse
+            else ""
+        ),
+        f"The second copy costs {effect['tweak']:.2f}. Layer {head['layer']}, head "
+        f"{head['head']} attends from each token of the second copy to the token after its "
+        f"first occurrence ({head['score']:.2f} of its attention on average) and copies what "
+        "it finds there. Nothing in the weights knows this sequence; the context does. That is "
+        "in-context learning at its simplest.",
+    ]

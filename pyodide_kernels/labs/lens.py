@@ -50,3 +50,23 @@ def logit_lens(model: Model, settings: Settings, params: dict[str, Any]) -> dict
             "caption": "each layer's top guess for the next token, shaded by its probability",
         },
     }
+
+
+def lens_debrief(model: Model, settings: Settings, params: dict, result: dict) -> list[str]:
+    """How the first and last layers' guesses differ, and why the first is a lookup.
+
+    Example: ``lens_debrief(m, s, {}, logit_lens(m, s, {}))[0]`` -> 'After the embeddings …'
+    """
+    first, last = result["base"], result["tweak"]
+    own = model.token_text(settings.ids[-1])
+    echo = " — the prompt's own last token" if first["text"] == own else ""
+    return [
+        f"After the embeddings alone, the top guess at the last position is {first['text']!r} "
+        f"({result['effect']['base']:.2f}){echo}; after the last block it is {last['text']!r} "
+        f"({result['effect']['tweak']:.2f}).",
+        "The first row is a lookup, not a prediction: the stream holds only the token itself, "
+        "and because the unembedding is the embedding matrix, the tokens scored highest are "
+        "those whose vectors look like it. Each block then adds what the context says, so the "
+        "later guesses are real predictions, and often less certain ones: the model spreads "
+        "its bet over the words that could follow.",
+    ]

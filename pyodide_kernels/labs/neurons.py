@@ -53,3 +53,27 @@ def nudge_neuron(model: Model, settings: Settings, params: dict[str, Any]) -> di
     result = compare(model, settings, hooks, name, "", probability)
     result["pushes"] = pushes
     return result
+
+
+def nudge_debrief(model: Model, settings: Settings, params: dict, result: dict) -> list[str]:
+    """How far the neuron moved its favourite token, and why the text rarely follows.
+
+    Example: ``nudge_debrief(m, s, p, nudge_neuron(m, s, p))[0]`` -> "p(…) went from …"
+    """
+    effect, pushes = result["effect"], result["pushes"]
+    up, down = pushes["up"][0], pushes["down"][0]
+    ratio = effect["tweak"] / max(effect["base"], 1e-12)
+    leader = result["base"]["top"][0]
+    changed = result["base"]["text"] != result["tweak"]["text"]
+    return [
+        f"{effect['name']} went from {effect['base']:.4f} to {effect['tweak']:.4f}, "
+        f"{ratio:.1f} times as likely. Read through the unembedding, this neuron's output row "
+        f"raises {up['token']!r} most ({up['logit']:+.2f} per unit of activation) and lowers "
+        f"{down['token']!r} most ({down['logit']:+.2f}); adding {float(params['add']):g} to the "
+        "activation adds that row, times the add, to the stream. The final layer norm then "
+        "rescales the whole stream, so the factor you see is smaller than the raw push suggests.",
+        f"The generated text {'changed' if changed else 'did not change'}. The next word changes "
+        f"only if the pushed token overtakes the leader ({leader['token']!r} at "
+        f"{leader['prob']:.2f} here): one neuron of {model.config.n_inner} per layer shifts "
+        "odds, and only a large push flips a choice.",
+    ]

@@ -40,9 +40,29 @@ def patching(model: Model, settings: Settings, params: dict[str, Any]) -> dict[s
         "figure": {
             "kind": "grid",
             "values": grid,
-            "heat": np.clip((grid - found["corrupted_prob"]) / span, 0, 1),
+            "heat": np.round(np.clip((grid - found["corrupted_prob"]) / span, 0, 1), 3),
             "rows": ["embeddings"] + [f"after block {i}" for i in range(model.n_layer)],
             "cols": found["tokens"],
             "caption": f"p({found['target']!r}) when that cell is patched from the clean run",
         },
     }
+
+
+def patching_debrief(model: Model, settings: Settings, params: dict, result: dict) -> list[str]:
+    """Where patching brought the answer back, layer by layer, and why the lab keeps its own
+    prompts. Example: ``patching_debrief(m, s, p, patching(m, s, p))[1]`` -> 'Row by row …'"""
+    effect, figure = result["effect"], result["figure"]
+    grid = np.asarray(figure["values"])
+    where = "; ".join(
+        f"{row}: at {figure['cols'][int(np.argmax(values))]!r} ({values.max():.2f})"
+        for row, values in zip(figure["rows"], grid, strict=True)
+    )
+    return [
+        f"The clean prompt gives {effect['name']} = {effect['base']:.2f}; with the name changed "
+        f"it falls to {effect['tweak']:.4f}.",
+        f"Row by row, the patch that brings it back most: {where}. Early on the information "
+        "sits at the name's own position; the later blocks move it to the last position, where "
+        "the answer is read out, so there the last column takes over.",
+        "This lab runs on its own two prompts, not the shared prompt: patching needs a pair "
+        "that differs in one token, and a single prompt has no pair. Edit both to try another.",
+    ]

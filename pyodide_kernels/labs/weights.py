@@ -65,7 +65,9 @@ def weight_matrix(model: Model, settings: Settings, params: dict[str, Any]) -> d
         },
         "figure": {
             "kind": "heatmap",
-            "heat": (tweak - low) / (high - low),
+            # to 2 decimals: a picture of noise-like weights needs no finer shades, and the
+            # page carries every one of them
+            "heat": np.round((tweak - low) / (high - low), 2),
             "low": low,
             "high": high,
             # W_O's slice is the others' turned on its side: (hs, d) against (d, hs)
@@ -73,3 +75,21 @@ def weight_matrix(model: Model, settings: Settings, params: dict[str, Any]) -> d
             "cols": "model dimension" if matrix == "o" else "head dimension",
         },
     }
+
+
+def weights_debrief(model: Model, settings: Settings, params: dict, result: dict) -> list[str]:
+    """How close the two heads' sizes are, and why the picture shows no meaning.
+
+    Example: ``weights_debrief(m, s, p, weight_matrix(m, s, p))[0]`` -> "Head 1's W_Q …"
+    """
+    base, tweak = result["base"], result["tweak"]
+    gap = abs(tweak["norm"] - base["norm"]) / base["norm"]
+    return [
+        f"The {result['effect']['name']} is {tweak['norm']:.2f} for {tweak['label']} and "
+        f"{base['norm']:.2f} for {base['label']}: {gap:.0%} apart. Their weights spread alike "
+        f"(standard deviation {tweak['std']:.3f} against {base['std']:.3f}).",
+        "Similar sizes are expected: every head started from the same random scale, and "
+        "weight decay pulls each one toward a common size. What training made different is the "
+        "pattern, and a picture of single weights cannot show it: a head's meaning is in the "
+        "directions its matrix picks out of the stream, not in any one cell.",
+    ]

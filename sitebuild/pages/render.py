@@ -85,6 +85,16 @@ def script_json(value: Any) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+def files_on_demand(state: dict[str, Any]) -> set[str]:
+    """The data files a widget's result says it may fetch later: ``on_demand`` maps an
+    argument to {its value: the file that value needs} (the labs' checkpoints). The build
+    copies them to the site; the page fetches one only when the reader picks its value.
+
+    Example: ``files_on_demand({"on_demand": {"checkpoint": {"1000": "a.npz"}}})`` -> {'a.npz'}
+    """
+    return {f for files in (state.get("on_demand") or {}).values() for f in files.values()}
+
+
 @dataclass
 class PageBlocks:
     """Renders the blocks of one page and remembers which widgets it used."""
@@ -94,6 +104,7 @@ class PageBlocks:
     results: StateCache = field(default_factory=lambda: StateCache(None))
     used: list[str] = field(default_factory=list)
     exercises: list[str] = field(default_factory=list)
+    on_demand: set[str] = field(default_factory=set)  # data files the page fetches only if asked
     count: int = 0
 
     def __call__(self, block: Block) -> str:
@@ -134,6 +145,7 @@ class PageBlocks:
             raise block.error(f"unknown widget {block.name!r} (known: {known})")
         params = resolve_params(widget, block)
         state = initial_state(widget, params, block, self.results.call)
+        self.on_demand.update(files_on_demand(state))
         self.used.append(widget.name)
         # numbered among the page's widgets of the same name, so a permalink's
         # "attention-by-hand-1=…" survives a figure added above it

@@ -114,7 +114,7 @@ function makeContext(root, entry, saved) {
       const edit = context.edit;
       root.setAttribute("aria-busy", "true");
       try {
-        const [state, original] = await computeBoth(entry, args, edit);
+        const [state, original] = await computeBoth(entry, args, edit, dataFor(entry, args, context.state));
         if (ticket !== requests) return state; // a newer request is under way: its result shows
         context.args = args;
         context.show(state);
@@ -162,18 +162,31 @@ function makeContext(root, entry, saved) {
 }
 
 /**
+ * The data files a call needs: the widget's own, and those its last result names for the
+ * arguments' values (`on_demand`: {arg: {value: file}}, e.g. a lab's training checkpoint),
+ * which are fetched only when the reader picks that value.
+ * @returns {string[]} repo-relative paths
+ */
+function dataFor(entry, args, state) {
+  const extra = Object.entries(state?.on_demand ?? {})
+    .map(([arg, files]) => (args[arg] === null || args[arg] === undefined ? undefined : files[String(args[arg])]))
+    .filter(Boolean);
+  return [...entry.data, ...extra];
+}
+
+/**
  * A widget's result for `args`: the reader's edited code's beside the original kernel's when
  * an edit is on (code-panel.js), else the kernel's twice.
  * @returns {Promise<[object, object]>} [shown, original]
  */
-async function computeBoth(entry, args, edit) {
+async function computeBoth(entry, args, edit, data) {
   if (!edit) {
-    const state = await client.call(entry.kernel, args, entry.data);
+    const state = await client.call(entry.kernel, args, data);
     return [state, state];
   }
   const mine = { kernel: entry.kernel, functions: edit.functions, source: edit.source, args };
-  const state = await client.call("run_edited", mine, entry.data);
-  return [state, await client.call(entry.kernel, args, entry.data)];
+  const state = await client.call("run_edited", mine, data);
+  return [state, await client.call(entry.kernel, args, data)];
 }
 
 /** Buttons every widget shares: check, reveal, retry. */

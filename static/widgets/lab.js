@@ -99,7 +99,8 @@ function drawFigure(box, figure, palette) {
 
 /** One side's panel: label, text, next-token chips. */
 function drawSide(section, part, name) {
-  const heading = element("h3", `${name.toUpperCase()}: ${part.label || name}`);
+  const label = part.label || (name === "base" ? "the model as trained" : "with your change");
+  const heading = element("h3", `${name.toUpperCase()}: ${label}`);
   const nodes = [heading];
   if (part.text !== undefined) nodes.push(element("pre", part.text, "generated"));
   if (part.top) {
@@ -135,6 +136,7 @@ export function mount(context) {
     root.querySelector("[data-effect]").textContent =
       `${effect.name}: BASE ${formatValue(effect.base, "fixed:4")}, TWEAK ${formatValue(effect.tweak, "fixed:4")} ${effect.unit}`;
     drawFigure(root.querySelector("[data-figure]"), state.figure, context.palette);
+    root.querySelector("[data-debrief-text]").replaceChildren(...state.debrief.map((p) => element("p", p)));
   };
   root.querySelector("[data-action=run-lab]").addEventListener("click", async () => {
     if (!guess.value.trim()) {
@@ -153,15 +155,23 @@ export function mount(context) {
     }
     const prompt = root.querySelector("[data-arg=prompt]").value;
     const seed = Number(root.querySelector("[data-arg=seed]").value);
+    const picked = root.querySelector("[data-arg=checkpoint]").value;
+    const checkpoint = picked === "" ? null : Number(picked);
     if (!prompt.trim()) {
       context.say("Type a prompt first: both sides continue it.", "error");
       return;
     }
-    context.say("Running BASE and TWEAK…");
+    context.say(checkpoint === null ? "Running BASE and TWEAK…" : `Loading the model after ${checkpoint} steps, then running BASE and TWEAK…`);
     try {
-      await context.compute({ prompt, seed, params });
+      await context.compute({ prompt, seed, params, checkpoint });
       root.querySelector("[data-side=tweak]").hidden = false;
-      context.say(`You predicted: “${guess.value.trim()}”. Compare it with the effect below.`);
+      const predicted = `You predicted: “${guess.value.trim()}”.`;
+      context.say(`${predicted} Compare it with the effect and the debrief below.`);
+      const debrief = root.querySelector("[data-debrief]");
+      const line = root.querySelector("[data-debrief-guess]");
+      line.textContent = predicted;
+      line.hidden = false;
+      debrief.open = true;
     } catch {
       /* compute() said why; the last result stays */
     }

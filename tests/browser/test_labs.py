@@ -8,6 +8,8 @@ from playwright.sync_api import Page, expect
 
 from pyodide_kernels.dispatch import call
 from pyodide_kernels.labs import LABS
+from pyodide_kernels.labs.checkpoints import SHIPPED
+from pyodide_kernels.model import load
 
 from .conftest import shared_tab, wait_for_python
 
@@ -27,7 +29,9 @@ def live_labs(warm_context, site_url):  # noqa: ANN001, ANN201
 
 
 def test_every_lab_is_on_the_page_with_its_build_time_result(labs: Page):
-    expect(labs.locator("figure[data-widget^=lab-]")).to_have_count(13)
+    expect(labs.locator("figure[data-widget^=lab-]")).to_have_count(len(LABS))
+    expect(labs.locator("details[data-debrief]")).to_have_count(len(LABS))
+    expect(labs.locator("details[data-debrief][open]")).to_have_count(0)  # until a run
     induction = labs.locator("figure[data-widget=lab-induction]")
     expected = call("lab_run", {"lab": "induction"})
     expect(induction.locator("[data-effect]")).to_contain_text(f"{expected['effect']['tweak']:.4f}")
@@ -45,7 +49,7 @@ def test_a_lab_asks_for_a_prediction_then_runs_live_like_cpython(labs: Page):
     expected = call(
         "lab_run",
         {"lab": "head-scale", "prompt": "ROMEO:", "seed": 1, "tokens": 30, "temperature": 0.8,
-         "top_k": 40, "params": {"layer": 3, "head": 0, "scale": 0.5}},
+         "top_k": 40, "params": {**LABS["head-scale"].defaults(load()), "scale": 0.5}},
     )  # fmt: skip
     expect(widget.locator("[data-side=tweak] pre")).to_have_text(expected["tweak"]["text"].strip())
     expect(widget.locator("[data-effect]")).to_contain_text(f"{expected['effect']['tweak']:.4f}")
@@ -91,3 +95,36 @@ def test_each_lab_runs_live_with_the_cpython_numbers(live_labs: Page, lab):
     shown = f"BASE {effect['base']:.4f}, TWEAK {effect['tweak']:.4f}"
     expect(widget.locator("[data-effect]")).to_contain_text(f"{effect['name']}: {shown}")
     expect(widget.locator("[data-side=tweak]")).to_be_visible()
+
+
+def test_a_debrief_opens_after_the_run_beside_the_prediction_on_a_checkpoint(live_labs: Page):
+    widget = live_labs.locator("figure[data-widget=lab-induction-circuit]")
+    debrief = widget.locator("details[data-debrief]")
+    step = SHIPPED[0]
+    widget.locator("[data-guess]").fill("the induction head breaks it")
+    widget.locator("[data-arg=seed]").fill("2")
+    widget.locator("[data-arg=checkpoint]").select_option(str(step))
+    widget.locator("[data-action=run-lab]").click()
+    expected = call(
+        "lab_run",
+        {"lab": "induction-circuit", "checkpoint": step, "seed": 2,
+         "params": LABS["induction-circuit"].defaults(load())},
+    )  # fmt: skip
+    effect = widget.locator("[data-effect]")
+    expect(effect).to_contain_text(f"{expected['effect']['tweak']:.4f}", timeout=90_000)
+    expect(debrief).to_have_attribute("open", "")
+    expect(widget.locator("[data-debrief-guess]")).to_contain_text("the induction head breaks it")
+    expect(widget.locator("[data-debrief-text] p").first).to_have_text(expected["debrief"][0])
+
+
+def test_the_formation_widget_scrubs_through_training(live_labs: Page):
+    widget = live_labs.locator("figure[data-widget=induction-formation]")
+    slider = widget.locator("[data-setting=index]")
+    slider.fill("0")
+    slider.dispatch_event("input")
+    expected = call("induction_formation", {"index": 0})
+    expect(widget).to_have_attribute("data-live", "true", timeout=60_000)
+    expect(widget.locator("[data-bind=step]")).to_have_text("0")
+    expect(widget.locator("[data-bind=second_copy]")).to_have_text(f"{expected['second_copy']:.2f}")
+    marker = widget.locator("[data-formation-marker]")
+    expect(marker).to_have_attribute("x1", "12.0")

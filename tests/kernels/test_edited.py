@@ -193,7 +193,7 @@ def test_a_labs_own_function_is_edited_through_the_labs_registry():
         "result = scaled(model, settings, layer, head, 0.0)",
         "result = scaled(model, settings, layer, head, 0.5)",
     )
-    args = {"lab": "head-ablation"}
+    args = {"lab": "head-ablation", "params": {"layer": 3, "head": 0}}
     mine = run_edited("lab_run", functions, half, args)
     scaled_lab = call(
         "lab_run", {"lab": "head-scale", "params": {"layer": 3, "head": 0, "scale": 0.5}}

@@ -90,7 +90,7 @@ def test_the_lab_family_is_one_widget_per_lab_the_kernel_lists(tmp_path):
     text = (
         '[lab]\nfamily = "lab_list"\ntitle = "Lab: {title}"\nkernel = "lab_run"\n'
         'module = "widgets/lab.js"\ntemplate = "lab"\n'
-        'settings = ["prompt", "seed", "tokens", "temperature", "top_k"]\n'
+        'settings = ["prompt", "seed", "tokens", "temperature", "top_k", "checkpoint"]\n'
         "[lab.defaults]\nparams = {}\n"
     )
     registry = load(tmp_path, text)
