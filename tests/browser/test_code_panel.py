@@ -19,6 +19,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from pyodide_kernels.dispatch import call
+from pyodide_kernels.labs.registry import LABS
+from pyodide_kernels.model import load
 from sitebuild.pages.numbers import fixed
 
 from .conftest import wait_for_python
@@ -258,7 +260,6 @@ def test_a_labs_own_function_is_listed_and_its_edit_runs(page: Page, site_url):
     )
     run(widget, editor, half)
     expect(widget).to_have_attribute("data-edited", "true", timeout=60_000)
-    scaled_lab = call(
-        "lab_run", {"lab": "head-scale", "params": {"layer": 3, "head": 0, "scale": 0.5}}
-    )
+    opened_on = LABS["head-ablation"].defaults(load())  # the head the weights pick
+    scaled_lab = call("lab_run", {"lab": "head-scale", "params": {**opened_on, "scale": 0.5}})
     expect(widget.locator("[data-effect]")).to_contain_text(f"{scaled_lab['effect']['tweak']:.4f}")
