@@ -20,7 +20,7 @@ import numpy as np
 from ..maths.loss import next_token_losses
 from ..model import NO_HOOKS, Hooks, Model, forward, record
 from .common import HELD_OUT, Settings, head_of, layer_of, moved
-from .heads import head_hooks
+from .heads import each_head_zeroed, head_hooks
 from .roles import LENGTH, best, head_roles, repeated_tokens, second_copy_loss
 
 
@@ -40,22 +40,6 @@ def real_repeat(model: Model, length: int = LENGTH) -> list[int]:
     """
     first = model.encode(HELD_OUT)[:length]
     return first + first
-
-
-def ablation_losses(model: Model, ids: list[int], length: int) -> np.ndarray:
-    """The second copy's loss with each head zeroed alone, (layers, heads).
-
-    Example: ``ablation_losses(m, repeated_tokens(1024, 24, 1), 24).shape`` -> (4, 4)
-    """
-    return np.array(
-        [
-            [
-                second_copy_loss(model, ids, length, head_hooks(i, j, 0.0))
-                for j in range(model.n_head)
-            ]
-            for i in range(model.n_layer)
-        ]
-    )
 
 
 def copy_step(model: Model, ids: list[int], length: int, head: dict, offset: int = 5) -> dict:
@@ -88,8 +72,10 @@ def induction_circuit(model: Model, settings: Settings, params: dict[str, Any]) 
     ids = repeated_tokens(model.vocab_size, LENGTH, settings.seed)
     real = real_repeat(model)
     hooks = head_hooks(layer, head, 0.0)
-    grid = ablation_losses(model, ids, LENGTH)
-    intact = second_copy_loss(model, ids, LENGTH)
+    # the second copy's loss with each head zeroed alone; the chosen head's cell is the TWEAK
+    grid = each_head_zeroed(model, lambda zeroed: second_copy_loss(model, ids, LENGTH, zeroed))
+    intact_losses = next_token_losses(forward(model, ids), ids)
+    intact = float(intact_losses[LENGTH:].mean())
     roles = head_roles(model)
     return {
         "base": {
@@ -105,10 +91,10 @@ def induction_circuit(model: Model, settings: Settings, params: dict[str, Any]) 
             "name": "loss on the second copy of random tokens",
             "unit": "nats per token",
             "base": intact,
-            "tweak": second_copy_loss(model, ids, LENGTH, hooks),
+            "tweak": float(grid[layer, head]),
         },
         "circuit": {
-            "first_copy": float(next_token_losses(forward(model, ids), ids)[: LENGTH - 1].mean()),
+            "first_copy": float(intact_losses[: LENGTH - 1].mean()),
             "real": {
                 "base": second_copy_loss(model, real, LENGTH),
                 "tweak": second_copy_loss(model, real, LENGTH, hooks),

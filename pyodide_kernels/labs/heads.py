@@ -7,6 +7,7 @@ Example: ``head_ablation(load(), s, {"layer": 3, "head": 0})["figure"]["values"]
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -47,17 +48,22 @@ def head_scale(model: Model, settings: Settings, params: dict[str, Any]) -> dict
     return scaled(model, settings, layer, head, as_number(params["scale"], "scale", 0.0, 3.0))
 
 
+def each_head_zeroed(model: Model, loss: Callable[[Hooks], float]) -> np.ndarray:
+    """``loss`` (of the hooks to run with) with each head zeroed alone, (layers, heads).
+
+    Example: ``each_head_zeroed(m, lambda hooks: text_loss(m, HELD_OUT, hooks)).shape`` -> (4, 4)
+    """
+    return np.array(
+        [[loss(head_hooks(i, j, 0.0)) for j in range(model.n_head)] for i in range(model.n_layer)]
+    )
+
+
 def ablation_grid(model: Model, base: float) -> np.ndarray:
     """The held-out loss change of zeroing each head alone, (layers, heads).
 
     Example: ``ablation_grid(load(), 2.9).shape`` -> (4, 4)
     """
-    return np.array(
-        [
-            [text_loss(model, HELD_OUT, head_hooks(i, j, 0.0)) - base for j in range(model.n_head)]
-            for i in range(model.n_layer)
-        ]
-    )
+    return each_head_zeroed(model, lambda hooks: text_loss(model, HELD_OUT, hooks)) - base
 
 
 def head_ablation(model: Model, settings: Settings, params: dict[str, Any]) -> dict[str, Any]:

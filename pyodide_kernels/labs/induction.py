@@ -16,7 +16,7 @@ from .._validate import as_int
 from ..maths.loss import next_token_losses
 from ..model import Model, record
 from .common import Settings
-from .roles import induction_scores, repeated_tokens
+from .roles import best, induction_scores, repeated_tokens
 
 
 def induction(model: Model, settings: Settings, params: dict[str, Any]) -> dict[str, Any]:
@@ -29,7 +29,6 @@ def induction(model: Model, settings: Settings, params: dict[str, Any]) -> dict[
     logits, rec = record(model, ids)
     loss = next_token_losses(logits, ids)
     scores = induction_scores(np.stack(rec.attn), length)
-    best = np.unravel_index(int(np.argmax(scores)), scores.shape)
     return {
         "base": {"label": "first copy", "text": model.decode(ids[:length])},
         "tweak": {"label": "second copy", "text": model.decode(ids[length:])},
@@ -39,7 +38,7 @@ def induction(model: Model, settings: Settings, params: dict[str, Any]) -> dict[
             "base": float(loss[: length - 1].mean()),
             "tweak": float(loss[length:].mean()),
         },
-        "best_head": {"layer": int(best[0]), "head": int(best[1]), "score": float(scores[best])},
+        "best_head": best(scores),
         "figure": {
             "kind": "grid",
             "values": scores,

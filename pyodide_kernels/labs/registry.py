@@ -49,9 +49,8 @@ class Shared:
     tokens: int = 30  # new tokens on each side
     temperature: float = 0.8
     top_k: int = 40
-    checkpoint: int | None = (
-        None  # a step of the training run (traces/checkpoints/); None: the shipped model
-    )
+    #: a step of the training run (traces/checkpoints/); None: the shipped model
+    checkpoint: int | None = None
 
 
 SHARED = Shared()
