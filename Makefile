@@ -16,7 +16,7 @@ NODE_STAMP := node_modules/.installed
 COMPILE := $(VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras \
 	--all-build-deps --no-emit-index-url --no-emit-find-links
 
-.PHONY: install install-dev install-test node build serve test test-fast chromium bench model \
+.PHONY: install install-dev install-test node build serve test test-fast chromium engines bench model \
 	traces lint format lock clean
 
 $(VENV)/bin/python:
@@ -55,16 +55,26 @@ build: install                  ## build the site into site/
 serve: install                  ## build, serve on http://127.0.0.1:8000, rebuild and reload on change
 	$(PY) -m sitebuild.serve
 
+# Debian's browsers for the tests, each installed when its command is missing: Chromium, and for
+# tests/engines/ Firefox ESR (Puppeteer drives it over WebDriver BiDi) and WebKitGTK's
+# WebDriver with its MiniBrowser (Selenium drives it, under Xvfb).
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 chromium:                       ## Debian's Chromium for the browser tests, when missing
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && $(APT_INSTALL) chromium; }
 
-test: install-test chromium node  ## every test: kernels, build, model, browser
-	$(PY) -m pytest -q -n 2 --durations=10
+engines:                        ## Firefox ESR, WebKitGTK's WebDriver and Xvfb, when missing
+	@command -v firefox-esr >/dev/null 2>&1 && command -v WebKitWebDriver >/dev/null 2>&1 \
+	  && command -v Xvfb >/dev/null 2>&1 \
+	  || { apt-get update -qq && $(APT_INSTALL) firefox-esr webkit2gtk-driver xvfb; }
+
+# --dist loadgroup: each engine's tests stay on one worker, which starts that browser once
+test: install-test chromium engines node  ## every test: kernels, build, model, three browsers
+	$(PY) -m pytest -q -n 2 --dist loadgroup --durations=10
 
 test-fast: install-dev          ## everything but the browser tests, without PyTorch
 	$(PY) -m pytest -q -m "not browser"
 
-bench: install-test chromium node  ## build time, bytes per page, first kernel result, tokens/s, Lighthouse
+bench: install-test chromium engines node  ## build time, bytes per page, first kernel result, tokens/s, Lighthouse
 	$(PY) tools/bench.py
 
 model: install-test             ## retrain the small GPT (CPU: 0.28 s/step, 20 min on 2 idle cores)

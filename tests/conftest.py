@@ -18,14 +18,14 @@ NO_TORCH = "PyTorch is the optional reference extra (`make test` installs it)"
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that compares with PyTorch (it asks for the ``torch`` fixture), and run
-    the browser tests last: the first of them builds the site (34 s on a fresh clone, the
-    snapshot made in Chromium) while the other worker is still busy with the rest, instead of
-    waiting for the build's lock."""
+    the browser tests (every engine's) last: the first of them builds the site (34 s on a fresh
+    clone, the snapshot made in Chromium) while the other worker is still busy with the rest,
+    instead of waiting for the build's lock."""
     for item in items:
         if "torch" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.torch)
-    browser = REPO / "tests" / "browser"
-    items.sort(key=lambda item: browser in Path(str(item.fspath)).parents)
+    browsers = (REPO / "tests" / "browser", REPO / "tests" / "engines")
+    items.sort(key=lambda item: any(b in Path(str(item.fspath)).parents for b in browsers))
 
 
 @pytest.fixture(scope="session")

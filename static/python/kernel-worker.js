@@ -12,10 +12,12 @@
  */
 import { DATA_ROOT, MESSAGE } from "./messages.js";
 import { guardNetwork } from "./network-guard.js";
-import { fetchOk, readElsewhere, SNAPSHOT_CACHE, snapshotFile } from "./snapshot-files.js";
+import {
+  earlierRefusal, fetchOk, readElsewhere, rememberRefusal, SNAPSHOT_CACHE, snapshotFile,
+} from "./snapshot-files.js";
 import {
   answerOnceWithoutFetching, bundleFiles, checkSize, checkSnapshotMagic, prepareBoot, release,
-  RESEED, unpackSnapshot, WARM_IMPORTS,
+  RESEED, sameLayout, unpackSnapshot, WARM_IMPORTS,
 } from "./snapshot.js";
 
 /** Milliseconds a snapshot boot may take before the worker gives up on it and boots the usual way. */
@@ -75,6 +77,8 @@ async function bootFromSnapshot(loadPyodide, version, message) {
   const started = performance.now();
   const indexURL = message.pyodide;
   const metaUrl = new URL(message.snapshot, self.location.href);
+  const refused = await earlierRefusal(metaUrl);
+  if (refused) throw new Error(`refused on an earlier page: ${refused}`);
   const meta = await (await snapshotFile(metaUrl, message.snapshotCachedOnly)).json();
   if (meta.pyodide !== version) {
     throw new Error(`the snapshot was made for Pyodide ${meta.pyodide}, this is ${version}`);
@@ -103,14 +107,22 @@ async function bootFromSnapshot(loadPyodide, version, message) {
   mark("scriptLoaded")();
   const original = globalThis._createPyodideModule;
   const stopAnswering = answerOnceWithoutFetching(wasmUrl); // loadPyodide's own request
+  let layout = Promise.resolve(null);
   try {
-    prepareBoot(contents, meta.layout, wasm, snapshotRead).then(mark("preloaded"));
+    layout = prepareBoot(contents, meta.layout, wasm, snapshotRead).then(mark("preloaded"));
     const sized = new Uint8Array(meta.bytes); // a stand-in: prepareBoot restores snapshotRead's
     const pyodide = await loadPyodide({ ...runtimeFiles(indexURL, true), _loadSnapshot: sized });
     pyodide._api.config._loadSnapshot = null; // Pyodide keeps its options
     mark("restored")();
     pyodide.runPython(RESEED);
     return finish(pyodide, "snapshot", started, message.dataRoot, stages);
+  } catch (error) {
+    const found = await Promise.race([layout, null]); // null: failed before the preloading
+    if (found && !sameLayout(found, meta.layout)) {
+      // the engine's, not the file's: every later page would be refused the same way
+      await rememberRefusal(metaUrl, `this browser lays out memory otherwise (function table ${found.table} vs ${meta.layout.table})`);
+    }
+    throw error;
   } finally {
     globalThis._createPyodideModule = original;
     stopAnswering();
@@ -124,6 +136,7 @@ async function bootFromSnapshot(loadPyodide, version, message) {
  */
 async function cacheSnapshot(metaUrl) {
   if (!self.caches || self.navigator.connection?.saveData) return false;
+  if (await earlierRefusal(metaUrl)) return false; // this browser cannot use it
   const response = await fetch(metaUrl, { priority: "low" });
   if (!response.ok) return false;
   const meta = await response.clone().json();

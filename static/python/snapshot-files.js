@@ -63,3 +63,39 @@ export function readElsewhere(urls, cachedOnly) {
   Promise.allSettled(Object.values(files)).then(() => reader.terminate());
   return files;
 }
+
+/**
+ * Where a browser keeps the reason it could not use a snapshot: beside the snapshot's metadata
+ * in Cache Storage (a new build's snapshot has another address, so it is tried afresh).
+ * @param {string | URL} metaUrl the snapshot's metadata
+ * @returns {string}
+ */
+function refusalKey(metaUrl) {
+  return `${metaUrl}?unusable-in-this-browser`;
+}
+
+/**
+ * Why this browser refused the snapshot at `metaUrl` on an earlier page, or null.
+ * @param {string | URL} metaUrl
+ * @returns {Promise<string | null>}
+ */
+export async function earlierRefusal(metaUrl) {
+  if (!self.caches) return null;
+  const hit = await (await caches.open(SNAPSHOT_CACHE)).match(refusalKey(metaUrl));
+  return hit ? hit.text() : null;
+}
+
+/**
+ * Remember that this browser cannot use the snapshot at `metaUrl` (its engine lays out memory
+ * otherwise: WebKit's function table is longer than Chromium's), and drop the cached files:
+ * without this a browser kept 35 MB it could never restore, read them on every page, and
+ * fetched them again after every boot.
+ * @param {string | URL} metaUrl
+ * @param {string} reason what the restore said
+ */
+export async function rememberRefusal(metaUrl, reason) {
+  if (!self.caches) return;
+  const cache = await caches.open(SNAPSHOT_CACHE);
+  for (const request of await cache.keys()) await cache.delete(request);
+  await cache.put(refusalKey(metaUrl), new Response(reason));
+}

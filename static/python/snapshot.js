@@ -32,6 +32,16 @@ export function bundleFiles(index, buffer) {
 }
 
 /**
+ * Whether two memory layouts are one: a snapshot restores only into the layout it was made in.
+ * @param {{table: number, heapBase: number}} a
+ * @param {{table: number, heapBase: number}} b
+ * @returns {boolean}
+ */
+export function sameLayout(a, b) {
+  return a.table === b.table && a.heapBase === b.heapBase;
+}
+
+/**
  * A snapshot file's bytes, refused unless the metadata's size.
  * @param {ArrayBuffer} buffer
  * @param {number} expected the size the metadata gives
@@ -111,7 +121,7 @@ function loadBundle(Module, files, libraries, expected) {
   } catch (error) {
     return { layout, problem: `preloading NumPy failed: ${error && error.message || error}` };
   }
-  if (expected && (layout.table !== expected.table || layout.heapBase !== expected.heapBase)) {
+  if (expected && !sameLayout(layout, expected)) {
     const problem = `memory layout differs from the snapshot's (table ${layout.table} vs ${expected.table}, heap base ${layout.heapBase} vs ${expected.heapBase})`;
     return { layout, problem };
   }
