@@ -9,7 +9,8 @@ profile, warm HTTP, code and Cache Storage), for the plain, byte-compiled and sn
 for the site as built, side by side; the wait at a click 2 s after load on a first and a later
 visit; the tab's peak and settled memory on a first and a later visit; a soak of 1000 kernel
 calls on one page; the model's tokens/s with KV cache in the browser worker and in CPython,
-greedy and sampled (medians of 5 generations); and Lighthouse (node_modules/.bin/lighthouse,
+greedy and sampled (medians of 5 generations); the first kernel result and tokens/s in Firefox
+and WebKit (tools/engine_speed.py); and Lighthouse (node_modules/.bin/lighthouse,
 its default mobile preset) on three chapters and the labs: performance, LCP, TBT, CLS and
 accessibility, with every request it saw checked to stay on this machine.
 
@@ -40,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 from sitebuild.build import BuildConfig, build  # noqa: E402
 from sitebuild.httpd import serve_site  # noqa: E402
 from sitebuild.runtime.chromium import LAUNCH_ARGS, chromium_path  # noqa: E402
+from tools.engine_speed import engine_speed, print_engine_speed  # noqa: E402
 from tools.tab_memory import PeakMemory, all_renderers_pss_mb, tab_pss_mb  # noqa: E402
 
 CHROMIUM = chromium_path()
@@ -459,6 +461,9 @@ def main(argv: list[str] | None = None) -> int:
         figures["memory"] = memory_visits(url + CHAPTER)
         figures["soak"] = soak(url + CHAPTER)
         figures["model"] = model_speed(url + "the-pipeline.html")
+        figures["engines"] = engine_speed(
+            url, options.runs, BROWSER_RATES_JS, GENERATIONS, MODEL_FILES
+        )
         figures["lighthouse"] = lighthouse_runs(url)
     options.json.parent.mkdir(parents=True, exist_ok=True)
     options.json.write_text(json.dumps(figures, indent=2))
@@ -500,6 +505,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{speed['cpython_tokens_per_s_sampled']:.0f}; tab memory (PSS) after generating "
         f"{speed['tab_pss_after_generation_mb']:.0f} MB"
     )
+    print_engine_speed(figures["engines"])  # type: ignore[arg-type]
     print_lighthouse(figures["lighthouse"])  # type: ignore[arg-type]
     row = figures["soak"]
     print(
