@@ -88,11 +88,17 @@ class QuietServer(ThreadingHTTPServer):
 
 @contextlib.contextmanager
 def serve_site(
-    site_dir: Path, prefix: str = "/", host: str = "127.0.0.1", port: int = 0
+    site_dir: Path,
+    prefix: str = "/",
+    host: str = "127.0.0.1",
+    port: int = 0,
+    handler_class: type[SiteHandler] = SiteHandler,
+    **attributes: object,
 ) -> Iterator[str]:
-    """Serve ``site_dir`` at ``http://host:port/prefix`` in a thread; yields the URL."""
+    """Serve ``site_dir`` at ``http://host:port/prefix`` in a thread; yields the URL. A test
+    may serve it through a ``handler_class`` of its own, given ``attributes``."""
     register_types()
-    handler = type("BoundSiteHandler", (SiteHandler,), {"prefix": prefix})
+    handler = type("BoundSiteHandler", (handler_class,), {"prefix": prefix, **attributes})
     server = QuietServer((host, port), partial(handler, directory=str(site_dir)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

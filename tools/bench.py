@@ -41,20 +41,19 @@ sys.path.insert(0, str(ROOT))
 from sitebuild.build import BuildConfig, build  # noqa: E402
 from sitebuild.httpd import serve_site  # noqa: E402
 from sitebuild.runtime.chromium import LAUNCH_ARGS, chromium_path  # noqa: E402
+from tools.bench_scripts import (  # noqa: E402
+    BROWSER_RATES_JS,
+    FIRST_RESULT_JS,
+    GENERATE,
+    GENERATIONS,
+    MODEL_FILES,
+    SNAPSHOT_CACHED_JS,
+)
 from tools.engine_speed import engine_speed, print_engine_speed  # noqa: E402
 from tools.tab_memory import PeakMemory, all_renderers_pss_mb, tab_pss_mb  # noqa: E402
 
 CHROMIUM = chromium_path()
 CHAPTER = "from-logits-to-a-token.html"
-FIRST_RESULT_JS = """async () => {
-  const result = await window.hlw.client.call('softmax', {logits: [2, 1, 0.1]});
-  return {ms: performance.now(), ok: result.probs.length === 3, kind: window.hlw.client.bootKind,
-          started: window.hlw.client.startedAt, stages: window.hlw.client.bootStages || {}};
-}"""
-
-
-#: True once the worker has tried to cache the snapshot (after a boot that could not use it).
-SNAPSHOT_CACHED_JS = "() => window.hlw.client.snapshotCached !== undefined"
 
 
 def time_builds(out: Path) -> dict[str, float]:
@@ -244,26 +243,6 @@ def browser_runs(url: str, runs: int) -> dict[str, dict[str, float]]:
         }
         for kind, values in rows.items()
     }
-
-
-MODEL_FILES = ["traces/model.npz", "traces/tokenizer.json", "traces/model.json"]
-GENERATE = {"prompt": "ROMEO:", "max_new_tokens": 120, "temperature": 0.0}
-
-
-#: The same length sampled the way the model widgets let a reader: temperature and nucleus.
-SAMPLED = {**GENERATE, "temperature": 0.8, "top_p": 0.9, "seed": 1}
-#: Each way of generating the bench times, with the suffix of its figures' names.
-GENERATIONS = (("", GENERATE), ("_sampled", SAMPLED))
-BROWSER_RATES_JS = """async ([args, files, runs]) => {
-    await window.hlw.client.call('gpt_generate', {...args, max_new_tokens: 4}, files);
-    const rates = [];
-    for (let run = 0; run < runs; run++) {
-      const started = performance.now();
-      const result = await window.hlw.client.call('gpt_generate', args, files);
-      rates.push(result.ids.length / ((performance.now() - started) / 1000));
-    }
-    return rates;
-}"""
 
 
 def cpython_rate(args: dict[str, object], runs: int) -> float:
@@ -461,9 +440,7 @@ def main(argv: list[str] | None = None) -> int:
         figures["memory"] = memory_visits(url + CHAPTER)
         figures["soak"] = soak(url + CHAPTER)
         figures["model"] = model_speed(url + "the-pipeline.html")
-        figures["engines"] = engine_speed(
-            url, options.runs, BROWSER_RATES_JS, GENERATIONS, MODEL_FILES
-        )
+        figures["engines"] = engine_speed(url, options.runs)
         figures["lighthouse"] = lighthouse_runs(url)
     options.json.parent.mkdir(parents=True, exist_ok=True)
     options.json.write_text(json.dumps(figures, indent=2))

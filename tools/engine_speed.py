@@ -18,14 +18,16 @@ from pathlib import Path
 from tests.engines.engine import wait_for
 from tests.engines.firefox import firefox_missing, launch_firefox
 from tests.engines.webkit import launch_webkit, webkit_missing
+from tools.bench_scripts import (
+    BROWSER_RATES_JS,
+    FIRST_RESULT_JS,
+    GENERATIONS,
+    MODEL_FILES,
+    SNAPSHOT_CACHED_JS,
+)
 
 CHAPTER = "from-logits-to-a-token.html"
 READY = "() => document.documentElement.dataset.hlwReady === 'true'"
-FIRST_RESULT = """async () => {
-  await window.hlw.client.call('softmax', {logits: [2, 1, 0.1]});
-  return {ms: performance.now(), kind: window.hlw.client.bootKind};
-}"""
-CACHED = "() => window.hlw.client.snapshotCached !== undefined"
 ENGINES = {"firefox": (launch_firefox, firefox_missing), "webkit": (launch_webkit, webkit_missing)}
 
 
@@ -35,13 +37,13 @@ def first_result(engine, url: str) -> dict:  # noqa: ANN001
     page would."""
     engine.goto(url)
     wait_for(engine, READY, 60)
-    result = engine.evaluate(FIRST_RESULT)
+    result = engine.evaluate(FIRST_RESULT_JS)
     if result["kind"] != "snapshot":
-        wait_for(engine, CACHED, 120)
+        wait_for(engine, SNAPSHOT_CACHED_JS, 120)
     return result
 
 
-def one_engine(name: str, url: str, runs: int, rates_js: str, generations, files) -> dict:  # noqa: ANN001
+def one_engine(name: str, url: str, runs: int) -> dict:
     """Medians of ``runs`` first and later visits, and of ``runs`` generations each way."""
     launch, _ = ENGINES[name]
     first, later = [], []
@@ -59,20 +61,18 @@ def one_engine(name: str, url: str, runs: int, rates_js: str, generations, files
         }
         engine.goto(url + "the-pipeline.html")
         wait_for(engine, READY, 60)
-        for label, args in generations:
-            rates = engine.evaluate(rates_js, [args, files, runs])
+        for label, args in GENERATIONS:
+            rates = engine.evaluate(BROWSER_RATES_JS, [args, MODEL_FILES, runs])
             figures[f"tokens_per_s{label}"] = statistics.median(rates)
     return figures
 
 
-def engine_speed(url: str, runs: int, rates_js: str, generations, files) -> dict[str, dict]:  # noqa: ANN001
+def engine_speed(url: str, runs: int) -> dict[str, dict]:
     """Each engine's figures, or the reason it cannot run here."""
     rows: dict[str, dict] = {}
     for name, (_, missing) in ENGINES.items():
         why = missing()
-        rows[name] = (
-            {"missing": why} if why else one_engine(name, url, runs, rates_js, generations, files)
-        )
+        rows[name] = {"missing": why} if why else one_engine(name, url, runs)
     return rows
 
 

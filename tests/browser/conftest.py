@@ -132,6 +132,21 @@ def quiz_url(site_url: str) -> str:
     return f"{site_url}attention-and-the-block.html"
 
 
+@contextmanager
+def blog_post_embedding(site_url: str, widget: str, folder: Path) -> Iterator[str]:
+    """A page on another origin (localhost, not 127.0.0.1) that embeds ``widget`` the way the
+    embed snippet does, served while the block runs; yields its URL.
+
+    Example: ``with blog_post_embedding(site_url, "attention-by-hand", tmp_path) as post: ...``
+    """
+    (folder / "post.html").write_text(f"""<!doctype html><title>host</title><p>A blog post.</p>
+        <iframe src="{site_url}embed/{widget}.html" data-hlw-embed
+          style="width:100%;border:0;height:150px"></iframe>
+        <script src="{site_url}embed/host.js"></script>""")
+    with serve_site(folder, "/", host="localhost") as host_url:
+        yield host_url + "post.html"
+
+
 def wait_for_python(page, timeout_ms: int = 60_000) -> None:  # noqa: ANN001
     """Wait until the page's kernel worker reports Python ready."""
     page.wait_for_function(

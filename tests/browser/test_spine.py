@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from pyodide_kernels.dispatch import call
 from sitebuild.httpd import serve_site
 
-from .conftest import FLOAT64, numbers_close, shared_tab, wait_for_python
+from .conftest import FLOAT64, blog_post_embedding, numbers_close, shared_tab, wait_for_python
 
 QUIZ = "figure[data-widget=softmax-quiz]"
 HAND = "figure[data-widget=attention-by-hand]"
@@ -162,12 +162,8 @@ def test_every_request_goes_to_the_serving_host(page: Page, site_url, quiz_url):
 
 
 def test_the_embed_works_in_a_frame_on_another_origin_and_resizes(page: Page, site_url, tmp_path):
-    frame_src = f"{site_url}embed/attention-by-hand.html"
-    (tmp_path / "post.html").write_text(f"""<!doctype html><title>host</title><p>A blog post.</p>
-        <iframe src="{frame_src}" data-hlw-embed style="width:100%;border:0;height:150px"></iframe>
-        <script src="{site_url}embed/host.js"></script>""")
-    with serve_site(tmp_path, "/", host="localhost") as host_url:
-        page.goto(host_url + "post.html")
+    with blog_post_embedding(site_url, "attention-by-hand", tmp_path) as post:
+        page.goto(post)
         frame = page.frame_locator("iframe[data-hlw-embed]")
         expect(frame.locator(HAND)).to_be_visible()
         page.wait_for_function(

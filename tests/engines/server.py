@@ -15,14 +15,12 @@ Example: ``with serve_observed(site, "/how-llms-work/") as served: served.url``
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
-from sitebuild.httpd import QuietServer, SiteHandler, register_types
+from sitebuild.httpd import SiteHandler, serve_site
 
 HERE = "/__engines__/"
 PAGES = Path(__file__).with_name("pages")
@@ -99,15 +97,7 @@ class ObservedHandler(SiteHandler):
 @contextmanager
 def serve_observed(site_dir: Path, prefix: str) -> Iterator[ObservedSite]:
     """Serve ``site_dir`` under ``prefix`` on 127.0.0.1 in a thread; yield what it observes."""
-    register_types()
     site = ObservedSite(url="")
-    handler = type("BoundObservedHandler", (ObservedHandler,), {"prefix": prefix, "site": site})
-    server = QuietServer(("127.0.0.1", 0), partial(handler, directory=str(site_dir)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    site.url = f"http://127.0.0.1:{server.server_address[1]}{prefix}"
-    try:
+    with serve_site(site_dir, prefix, handler_class=ObservedHandler, site=site) as url:
+        site.url = url
         yield site
-    finally:
-        server.shutdown()
-        server.server_close()

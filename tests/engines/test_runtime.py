@@ -9,8 +9,7 @@ import time
 from pathlib import Path
 
 from pyodide_kernels.dispatch import call
-from sitebuild.httpd import serve_site
-from tests.browser.conftest import BASE, numbers_close
+from tests.browser.conftest import BASE, blog_post_embedding, numbers_close
 from tests.browser.test_parity import DATA, tolerance_of, without_timings
 from tests.kernels.test_dispatch_examples import EXAMPLES
 
@@ -71,12 +70,8 @@ def test_without_the_runtime_a_page_keeps_its_numbers_and_says_why(
 
 
 def test_an_embed_on_another_origin_resizes_its_frame(tab: Engine, site: str, tmp_path: Path):
-    frame = f"{site}embed/attention-by-hand.html"
-    (tmp_path / "post.html").write_text(f"""<!doctype html><title>host</title><p>A blog post.</p>
-        <iframe src="{frame}" data-hlw-embed style="width:100%;border:0;height:150px"></iframe>
-        <script src="{site}embed/host.js"></script>""")
-    with serve_site(tmp_path, "/", host="localhost") as host_url:
-        tab.goto(host_url + "post.html")
+    with blog_post_embedding(site, "attention-by-hand", tmp_path) as post:
+        tab.goto(post)
         height = wait_for(
             tab,
             """() => { const h = parseFloat(document.querySelector('iframe').style.height);

@@ -52,10 +52,15 @@ class WebKit:
 
     def __init__(self, start: Callable[[], Any]) -> None:
         self.start = start
-        self.driver = start()
+        self.driver = self.session()
         self.version = str(self.driver.capabilities.get("browserVersion"))
         self.narrow: tuple[int, int] | None = None
-        self.driver.set_script_timeout(CALL_TIMEOUT_S)
+
+    def session(self) -> Any:
+        """A new WebDriver session, its scripts allowed CALL_TIMEOUT_S."""
+        driver = self.start()
+        driver.set_script_timeout(CALL_TIMEOUT_S)
+        return driver
 
     def goto(self, url: str) -> None:
         self.driver.switch_to.default_content()
@@ -95,8 +100,7 @@ class WebKit:
         # under automation each session is a new ephemeral profile: nothing stored, no HTTP cache
         rect = self.driver.get_window_rect()
         self.driver.quit()
-        self.driver = self.start()
-        self.driver.set_script_timeout(CALL_TIMEOUT_S)
+        self.driver = self.session()
         self.driver.set_window_rect(width=rect["width"], height=rect["height"])
 
     def native(self) -> dict[str, list[str]]:
