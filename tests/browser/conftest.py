@@ -68,6 +68,16 @@ def page(warm_context):  # noqa: ANN001, ANN201
     tab.close()
 
 
+#: For a case on a shared tab: clear what a widget's live result sets (its data-live, its
+#: message), so the case then waits for its own result, not one an earlier case left.
+#: Example: ``widget.evaluate(CLEAR_RESULT)``
+CLEAR_RESULT = """(widget) => {
+  widget.removeAttribute('data-live');
+  const said = widget.querySelector('[data-feedback]');
+  if (said) said.textContent = '';
+}"""
+
+
 @contextmanager
 def shared_tab(warm_context, url: str, python: bool = True) -> Iterator:  # noqa: ANN001
     """One tab of the warm profile at ``url`` (with its Python ready, unless ``python`` is

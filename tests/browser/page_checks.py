@@ -141,15 +141,18 @@ def describe_shifts(entries: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def layout_problems(page: Page, path: str, width: int) -> list[str]:
-    """A settled page's CLS above GOOD_CLS (naming what moved, from where to where), and a
-    page wider than the screen."""
-    problems = []
+def sideways_problems(page: Page, path: str, width: int) -> list[str]:
+    """A page wider than the screen, by how much."""
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
-    if overflow > 0:
-        problems.append(f"{path} scrolls sideways by {overflow} px at {width} px wide")
+    return [f"{path} scrolls sideways by {overflow} px at {width} px wide"] if overflow > 0 else []
+
+
+def layout_problems(page: Page, path: str, width: int) -> list[str]:
+    """A settled page's CLS above GOOD_CLS (naming what moved, from where to where), and a
+    page wider than the screen."""
+    problems = sideways_problems(page, path, width)
     cls, window = cumulative_layout_shift(page.evaluate("window.hlwShifts"))
     if cls > GOOD_CLS:
         problems.append(

@@ -4,6 +4,8 @@ a message."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -12,7 +14,7 @@ from sitebuild.pages.heat_image import heat_number
 from sitebuild.pages.numbers import fixed
 from sitebuild.pages.palette import heat_colour, rgb
 
-from .conftest import FLOAT32, numbers_close, wait_for_python
+from .conftest import CLEAR_RESULT, FLOAT32, numbers_close, shared_tab, wait_for_python
 
 HEATMAP = "figure[data-widget=attention-heatmap]"
 STREAM = "figure[data-widget=residual-stream]"
@@ -20,13 +22,22 @@ MOE = "figure[data-widget=moe-router]"
 
 
 @pytest.fixture
-def chapter(page: Page, chapter_url) -> Page:
+def fresh(page: Page, chapter_url) -> Page:
+    """The chapter in a tab of its own, for a case about its state as loaded."""
     page.goto(chapter_url)
     return page
 
 
-def test_the_heatmap_starts_as_the_pytorch_trace_and_names_it(chapter: Page):
-    widget = chapter.locator(HEATMAP)
+@pytest.fixture(scope="module")
+def chapter(warm_context, site_url) -> Iterator[Page]:  # noqa: ANN001
+    """The chapter in one tab, Python ready, for every case that sets its widget's input itself
+    and waits for its own result (conftest.shared_tab)."""
+    with shared_tab(warm_context, site_url + "attention-and-the-block.html") as tab:
+        yield tab
+
+
+def test_the_heatmap_starts_as_the_pytorch_trace_and_names_it(fresh: Page):
+    widget = fresh.locator(HEATMAP)
     expected = call("attention_heatmap", {})
     expect(widget.locator("[data-map] tbody tr")).to_have_count(len(expected["tokens"]))
     expect(widget.locator("[data-provenance]")).to_contain_text("Recorded by PyTorch")
@@ -38,6 +49,8 @@ def test_the_heatmap_runs_the_model_live_on_the_readers_text(chapter: Page):
     wait_for_python(chapter)
     widget = chapter.locator(HEATMAP)
     widget.locator("[data-source][value=model]").check()
+    expect(widget).not_to_have_attribute("aria-busy", "true", timeout=30_000)
+    widget.evaluate(CLEAR_RESULT)
     widget.locator("[data-prompt]").fill("O Romeo, Romeo, wherefore art thou")
     widget.locator("[data-setting=layer]").select_option("3")
     widget.locator("[data-action=show]").click()
@@ -58,9 +71,9 @@ def test_the_heatmap_runs_the_model_live_on_the_readers_text(chapter: Page):
     expect(widget.locator("[data-focus-line]")).to_contain_text("(row 3) attends most to")
 
 
-def test_the_toy_example_and_its_mask(chapter: Page):
-    wait_for_python(chapter)
-    widget = chapter.locator(HEATMAP)
+def test_the_toy_example_and_its_mask(fresh: Page):
+    wait_for_python(fresh)
+    widget = fresh.locator(HEATMAP)
     widget.locator("[data-source][value=toy]").check()
     expect(widget.locator("[data-map] tbody tr")).to_have_count(3, timeout=30_000)
     expect(widget.locator("[data-map] tbody tr").first.locator("td").nth(1)).to_have_text("0.00")
@@ -79,8 +92,9 @@ def test_the_heatmap_answers_bad_text_with_a_message(chapter: Page, text, messag
     wait_for_python(chapter)
     widget = chapter.locator(HEATMAP)
     widget.locator("[data-source][value=model]").check()
-    expect(widget).to_have_attribute("data-live", "true", timeout=30_000)
+    expect(widget).not_to_have_attribute("aria-busy", "true", timeout=30_000)
     rows = widget.locator("[data-map] tbody tr").count()
+    widget.evaluate(CLEAR_RESULT)
     widget.locator("[data-prompt]").fill(text)
     widget.locator("[data-action=show]").click()
     expect(widget.locator("[data-feedback]")).to_contain_text(message, timeout=30_000)
@@ -94,8 +108,11 @@ def test_odd_text_is_mapped_without_injection(chapter: Page, text):
     wait_for_python(chapter)
     widget = chapter.locator(HEATMAP)
     widget.locator("[data-source][value=model]").check()
+    expect(widget).not_to_have_attribute("aria-busy", "true", timeout=30_000)
+    widget.evaluate(CLEAR_RESULT)
     widget.locator("[data-prompt]").fill(text)
     widget.locator("[data-action=show]").click()
+    expect(widget).to_have_attribute("data-live", "true", timeout=30_000)
     expected = call("attention_heatmap", {"prompt": text, "source": "model"})
     expect(widget.locator("[data-map] tbody tr")).to_have_count(
         len(expected["tokens"]), timeout=30_000
@@ -137,11 +154,11 @@ def test_the_embed_pages_work(page: Page, site_url, name):
     expect(page.locator(f"figure[data-widget={name}]")).to_have_attribute("data-mounted", "true")
 
 
-def test_a_result_does_not_overwrite_what_the_reader_typed_meanwhile(chapter: Page):
+def test_a_result_does_not_overwrite_what_the_reader_typed_meanwhile(fresh: Page):
     """A result used to echo its arguments into the controls: text typed while an earlier
     request ran was put back to the old prompt, and the next click showed the old map."""
-    wait_for_python(chapter)
-    widget = chapter.locator(HEATMAP)
+    wait_for_python(fresh)
+    widget = fresh.locator(HEATMAP)
     widget.locator("[data-source][value=model]").check()  # starts a request with the old prompt
     widget.locator("[data-prompt]").fill("Now is the winter")  # typed while it runs
     expect(widget).to_have_attribute("data-live", "true", timeout=30_000)

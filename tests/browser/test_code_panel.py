@@ -231,18 +231,45 @@ def test_the_readers_code_reaches_no_other_host(page: Page, chapter_url, other_o
     expect(widget).to_have_attribute("data-edited", "true", timeout=20_000)
 
 
+def token_classes(built_site: Path, source: str) -> set[str]:
+    """The highlighting classes a panel's listing uses (its spans' classes)."""
+    listing = json.loads((built_site / source).read_text(encoding="utf-8"))
+    return {c for f in listing["functions"] for c in re.findall(r'class="([^"]+)"', f["html"])}
+
+
+def panels_with_every_colour(built_site: Path, path: str) -> list[str]:
+    """The widgets (their ids) of the fewest panels of a page, picked greedily, whose listings
+    use every highlighting class that any of its panels uses: together they show every colour
+    the page's listings have, so axe's contrast checks on them cover the page's panels (the
+    rest of a panel is the same markup on every widget). Example: on chapter 4, 2 of 11."""
+    html = (built_site / path).read_text(encoding="utf-8")
+    panels = {}
+    for chunk in html.split('<figure class="widget" id="')[1:]:
+        found = re.search(r'data-code-src="/how-llms-work/(code/[^"]+)"', chunk)
+        if found:
+            panels[chunk.split('"', 1)[0]] = token_classes(built_site, found.group(1))
+    missing, picked = set().union(*panels.values()), []
+    while missing:
+        best = max(panels, key=lambda widget: len(panels[widget] & missing))
+        picked.append(best)
+        missing -= panels[best]
+    return picked
+
+
 @pytest.mark.parametrize(("width", "scheme"), [(1280, "light"), (375, "dark")])
-def test_axe_passes_with_the_panels_open(page: Page, chapter_url, width, scheme):
+def test_axe_passes_with_the_panels_open(page: Page, chapter_url, built_site, width, scheme):
+    path = "attention-and-the-block.html"
+    widgets = panels_with_every_colour(built_site, path)
+    assert 1 < len(widgets) < 11
     page.set_viewport_size({"width": width, "height": 900})
     page.emulate_media(color_scheme=scheme)
     page.goto(chapter_url)  # the listings come from this site, not from Python: no wait for it
-    page.evaluate(
-        "document.querySelectorAll('details.code-panel').forEach((d) => { d.open = true; })"
-    )
-    for button in page.locator("[data-action=edit-code]").all():
-        button.click()
+    for widget in widgets:
+        page.locator(f"#{widget} details.code-panel > summary").click()
+        page.locator(f"#{widget} [data-action=edit-code]").click()
     # the rest of the page is axe's in test_every_page.py; here, the panels, open and edited
-    assert wcag_problems(page, "attention-and-the-block.html", "details.code-panel") == []
+    within = ", ".join(f"#{widget} details.code-panel" for widget in widgets)
+    assert wcag_problems(page, path, within) == []
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 

@@ -3,12 +3,14 @@ positional-encoding explorer, with odd input answered by a message."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from playwright.sync_api import Page, expect
 
 from pyodide_kernels.dispatch import call
 
-from .conftest import READ_PIXELS, heat_colours, wait_for_python
+from .conftest import CLEAR_RESULT, READ_PIXELS, heat_colours, shared_tab, wait_for_python
 
 EXPLORER = "figure[data-widget=embedding-explorer]"
 POSITIONS = "figure[data-widget=positional-explorer]"
@@ -17,9 +19,18 @@ ARGS_OF = "(root) => window.hlw.widgets.find((w) => w.root === root).args"
 
 
 @pytest.fixture
-def chapter(page: Page, site_url) -> Page:
+def fresh(page: Page, site_url) -> Page:
+    """The chapter in a tab of its own, for a case about its state as loaded."""
     page.goto(site_url + "embeddings-and-position.html")
     return page
+
+
+@pytest.fixture(scope="module")
+def chapter(warm_context, site_url) -> Iterator[Page]:  # noqa: ANN001
+    """The chapter in one tab, Python ready, for every case that sets its widget's input itself
+    and waits for its own result (conftest.shared_tab)."""
+    with shared_tab(warm_context, site_url + "embeddings-and-position.html") as tab:
+        yield tab
 
 
 def shown_neighbours(widget) -> list[str]:
@@ -30,12 +41,12 @@ def as_shown(token: str) -> str:
     return token.replace(" ", "·")
 
 
-def test_the_explorer_is_readable_before_python(chapter: Page):
-    widget = chapter.locator(EXPLORER)
+def test_the_explorer_is_readable_before_python(fresh: Page):
+    widget = fresh.locator(EXPLORER)
     expected = call("gpt_embedding_explorer", {"text": "king", "pick": 0, "n": 8, "space": True})
     assert shown_neighbours(widget) == [as_shown(n["token"]) for n in expected["neighbours"]]
     expect(widget.locator(".vector-cell")).to_have_count(len(expected["vector"]))
-    positions = chapter.locator(POSITIONS)
+    positions = fresh.locator(POSITIONS)
     built = call("position_explorer", positions.evaluate(ARGS_OF))
     image = positions.locator("img[data-heat-image=learned_heat]")
     assert image.evaluate(READ_PIXELS) == heat_colours(built["learned_heat"])
@@ -44,6 +55,7 @@ def test_the_explorer_is_readable_before_python(chapter: Page):
 def test_the_explorer_looks_up_a_word_and_a_picked_token_live(chapter: Page):
     wait_for_python(chapter)
     widget = chapter.locator(EXPLORER)
+    widget.evaluate(CLEAR_RESULT)
     widget.locator("[data-text]").fill("queen")
     widget.locator("[data-action=look-up]").click()
     expect(widget).to_have_attribute("data-live", "true", timeout=30_000)
@@ -70,6 +82,7 @@ def test_the_explorer_answers_bad_words_with_a_message(chapter: Page, text, mess
     wait_for_python(chapter)
     widget = chapter.locator(EXPLORER)
     before = shown_neighbours(widget)
+    widget.evaluate(CLEAR_RESULT)
     chapter.evaluate("() => document.querySelector('[data-text]').removeAttribute('maxlength')")
     widget.locator("[data-text]").fill(text)
     widget.locator("[data-action=look-up]").click()
@@ -83,6 +96,7 @@ def test_the_explorer_answers_bad_words_with_a_message(chapter: Page, text, mess
 def test_odd_words_are_just_tokens(chapter: Page, text):
     wait_for_python(chapter)
     widget = chapter.locator(EXPLORER)
+    widget.evaluate(CLEAR_RESULT)
     widget.locator("[data-text]").fill(text)
     widget.locator("[data-action=look-up]").click()
     expect(widget).to_have_attribute("data-live", "true", timeout=30_000)
@@ -95,6 +109,7 @@ def test_odd_words_are_just_tokens(chapter: Page, text):
 def test_order_blindness_for_the_readers_sentences(chapter: Page):
     wait_for_python(chapter)
     widget = chapter.locator(POSITIONS)
+    widget.evaluate(CLEAR_RESULT)
     widget.locator("[data-sentence=first]").fill("the king loves the queen")
     widget.locator("[data-sentence=second]").fill("the queen loves the king")
     widget.locator("[data-action=compare]").click()
@@ -117,9 +132,9 @@ def test_order_blindness_for_the_readers_sentences(chapter: Page):
         assert image.evaluate(READ_PIXELS) == heat_colours(live[key])
 
 
-def test_different_words_get_a_message(chapter: Page):
-    wait_for_python(chapter)
-    widget = chapter.locator(POSITIONS)
+def test_different_words_get_a_message(fresh: Page):
+    wait_for_python(fresh)
+    widget = fresh.locator(POSITIONS)
     widget.locator("[data-sentence=second]").fill("cat bites man")
     widget.locator("[data-action=compare]").click()
     expect(widget.locator("[data-feedback]")).to_contain_text("same words", timeout=30_000)

@@ -18,7 +18,7 @@ from tests.browser.conftest import BASE, built_site  # noqa: F401 (the fixture, 
 
 from .engine import Engine, wait_for
 from .firefox import firefox_missing, launch_firefox
-from .server import ObservedSite, serve_observed
+from .server import ENGINE_RUNTIME_TIMEOUT_S, ObservedSite, serve_observed
 from .webkit import launch_webkit, webkit_missing
 
 ENGINES = ("firefox", "webkit")
@@ -85,17 +85,27 @@ def tab(engine: Engine, observed_site: ObservedSite) -> Iterator[Engine]:
         pass
 
 
+#: What a page that failed to start Python can say about it: the client's message, and how long
+#: each runtime file took to arrive.
+STARTUP = """() => ({
+  message: window.hlw.client.message,
+  files: performance.getEntriesByType('resource').filter((e) => e.name.includes('/pyodide/'))
+    .map((e) => `${e.name.split('/').pop()} ${Math.round(e.duration)} ms`),
+})"""
+
+
 def settled(engine: Engine, timeout_s: float = 30.0) -> None:
     """Wait until the page's scripts have run (widgets mounted)."""
     wait_for(engine, "() => document.documentElement.dataset.hlwReady === 'true'", timeout_s)
 
 
-def python_ready(engine: Engine, timeout_s: float = 90.0) -> None:
-    """Wait until the page's kernel worker reports Python ready (or fail with its status)."""
+def python_ready(engine: Engine, timeout_s: float = ENGINE_RUNTIME_TIMEOUT_S + 10) -> None:
+    """Wait until the page's kernel worker reports Python ready (or fail with what the page
+    says: it gives up first)."""
     state = wait_for(
         engine,
         """() => window.hlw && ['ready', 'failed'].includes(window.hlw.client.state)
             && window.hlw.client.state""",
         timeout_s,
     )
-    assert state == "ready", engine.evaluate("() => document.body.innerText.slice(0, 500)")
+    assert state == "ready", engine.evaluate(STARTUP)

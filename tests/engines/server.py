@@ -5,9 +5,12 @@ with three additions a test needs where a driver cannot route or watch requests:
   Content-Security-Policy, which the probe passes like any script of ours;
 - the origin's ``/__engines__/`` serves the tests' own pages (the probe, the narrow-screen frame);
 - every request is logged with its status, so a test can find what the browser failed to fetch;
-- paths a test names in ``refused`` get a 404, as from a host that lost the files.
+- paths a test names in ``refused`` get a 404, as from a host that lost the files;
+- a page gives Python ENGINE_RUNTIME_TIMEOUT_S to start instead of the site's 40 s: under
+  ``make test`` three browsers and two workers share two cores, and a Firefox boot once took
+  past 40 s there (a reader's machine runs one browser).
 
-Leaves out changing any byte of the site but that one script tag.
+Leaves out changing any byte of the site but that script tag and that one number.
 
 Example: ``with serve_observed(site, "/how-llms-work/") as served: served.url``
 """
@@ -28,6 +31,9 @@ FRAME = HERE + "frame.html"
 PROBE_TAG = f'<script src="{HERE}probe.js"></script>'
 #: Where the probe goes: after the page's own policy, before its first script.
 CSP_META = re.compile(rb'<meta http-equiv="Content-Security-Policy"[^>]*>')
+#: How long a page of this server lets Python take to start (see the module docstring).
+ENGINE_RUNTIME_TIMEOUT_S = 120
+RUNTIME_TIMEOUT = re.compile(rb'"runtimeTimeoutMs":\d+')
 
 
 def with_probe(html: bytes) -> bytes:
@@ -37,6 +43,7 @@ def with_probe(html: bytes) -> bytes:
     -> b'<head><meta http-equiv="Content-Security-Policy" content="x"><script src=...'
     """
     tag = PROBE_TAG.encode()
+    html = RUNTIME_TIMEOUT.sub(b'"runtimeTimeoutMs":%d' % (ENGINE_RUNTIME_TIMEOUT_S * 1000), html)
     found = CSP_META.search(html)
     if found:
         return html[: found.end()] + tag + html[found.end() :]

@@ -16,12 +16,14 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import threading
 import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .engine import EngineTimeout
 from .server import FRAME
 
 MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"
@@ -33,6 +35,9 @@ Promise.resolve().then(() => (%s)(...args)).then(
   (error) => done({error: String(error && error.stack || error)}));"""
 #: How long one call may take: a boot of Python in the page takes up to 15 s under load.
 CALL_TIMEOUT_S = 120
+#: How long WebKitWebDriver may take to open a MiniBrowser session (2 s when idle). Past it the
+#: driver is stopped: it waits for ever for a browser that could not start.
+SESSION_TIMEOUT_S = 60
 
 
 def webkit_missing() -> str | None:
@@ -110,12 +115,42 @@ class WebKit:
         self.driver.quit()
 
 
+def within(seconds: float, work: Callable[[], Any], stop: Callable[[], Any], why: str) -> Any:
+    """``work()``'s result, or, if it has not returned after ``seconds``, ``stop()`` called (to
+    end the work) and EngineTimeout(``why``) raised.
+
+    Example: ``within(1, lambda: 2, lambda: None, "slow")`` -> 2
+    """
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, work()))
+        except BaseException as error:  # noqa: BLE001 (handed to the caller's thread)
+            outcome.append((False, error))
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if not outcome:
+        stop()
+        raise EngineTimeout(why)
+    done, value = outcome[0]
+    if not done:
+        raise value
+    return value
+
+
 @contextmanager
 def xvfb_display() -> Iterator[str]:
-    """A virtual X display for the browser's window, on the first free number."""
+    """A virtual X display for the browser's window, on the first free number. It never resets
+    (``-noreset``): by default Xvfb resets when its last client leaves, and a browser that
+    connects during the reset cannot open the display (a new session after ``fresh``, under
+    load)."""
     read, write = os.pipe()
     screen = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x1024x24", "-nolisten", "tcp",
+         "-noreset"],
         pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     os.close(write)
@@ -143,7 +178,12 @@ def launch_webkit(log: Path) -> Iterator[WebKit]:
 
         def start() -> Any:  # a session's quit stops its driver: each has its own
             service = Service(log_output=str(log), env=env)
-            return webdriver.WebKitGTK(options=options, service=service)
+            return within(
+                SESSION_TIMEOUT_S,
+                lambda: webdriver.WebKitGTK(options=options, service=service),
+                service.stop,
+                f"WebKitWebDriver opened no session in {SESSION_TIMEOUT_S} s (its log: {log})",
+            )
 
         webkit = WebKit(start)
         try:
