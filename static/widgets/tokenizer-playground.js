@@ -5,25 +5,7 @@
  */
 
 import { settledRun } from "./shared/run.js";
-import { visible } from "./shared/text.js";
-
-/** Draw the token chips for a result. */
-function drawTokens(list, state) {
-  const items = state.tokens.map((token, i) => {
-    const item = document.createElement("li");
-    item.className = "token";
-    item.title = `id ${state.ids[i]}`;
-    const text = document.createElement("span");
-    text.className = "token-text";
-    text.textContent = visible(token);
-    const id = document.createElement("span");
-    id.className = "token-id";
-    id.textContent = String(state.ids[i]);
-    item.append(text, id);
-    return item;
-  });
-  list.replaceChildren(...items);
-}
+import { drawTokenList } from "./shared/text.js";
 
 /** @param {object} context see page.js makeContext */
 export function mount(context) {
@@ -31,8 +13,8 @@ export function mount(context) {
   const list = context.root.querySelector("[data-tokens]");
   const modelList = context.root.querySelector("[data-model-tokens]");
   const draw = (state) => {
-    drawTokens(list, state);
-    drawTokens(modelList, state.model);
+    drawTokenList(list, state.tokens, state.ids);
+    drawTokenList(modelList, state.model.tokens, state.model.ids);
   };
   draw(context.state);
   context.onState = draw;

@@ -20,3 +20,29 @@ export function showTokens(root, state, pick) {
     element.textContent = visible(String(pick(state, element.dataset.token)));
   }
 }
+
+/**
+ * Draw a list of token chips, each its text (whitespace made visible) over its id, into `list`
+ * (textContent only); a token whose `special[i]` is true is marked `special-token`.
+ * Example: `drawTokenList(ol, ["Hi", "<|im_end|>"], [13347, 100265], [false, true])`
+ * @param {HTMLElement} list the `<ol class="token-list">`
+ * @param {string[]} tokens
+ * @param {number[]} ids
+ * @param {boolean[]} [special]
+ */
+export function drawTokenList(list, tokens, ids, special = []) {
+  const items = tokens.map((token, i) => {
+    const item = document.createElement("li");
+    item.className = special[i] ? "token special-token" : "token";
+    item.title = `id ${ids[i]}`;
+    const text = document.createElement("span");
+    text.className = "token-text";
+    text.textContent = visible(token);
+    const id = document.createElement("span");
+    id.className = "token-id";
+    id.textContent = String(ids[i]);
+    item.append(text, id);
+    return item;
+  });
+  list.replaceChildren(...items);
+}
