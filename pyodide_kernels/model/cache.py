@@ -37,6 +37,16 @@ class KVCache:
         """Count ``count`` more positions as cached (every block has written them)."""
         self.length += count
 
+    def truncate(self, count: int) -> None:
+        """Keep only the first ``count`` positions (later writes overwrite the rest): how a
+        speculative round takes back the guesses the model rejected.
+
+        Example: ``c.truncate(1); c.length`` -> 1
+        """
+        if not 0 <= count <= self.length:
+            raise ValueError(f"count: expected 0 to {self.length} cached positions, got {count}")
+        self.length = count
+
     def prefix(self, count: int) -> KVCache:
         """A new cache holding a copy of this one's first ``count`` positions.
 

@@ -136,3 +136,23 @@ def test_an_old_address_of_a_moved_section_and_its_saved_answer_follow_it(page: 
     assert kept == ["inference-and-hardware#exercise-gqa-saving"]
     page.goto(site_url + "attention-and-the-block.html#sharing-keys-and-values-gqa-and-mqa")
     page.wait_for_url("**/inference-and-hardware.html#sharing-keys-and-values-gqa-and-mqa")
+
+
+SPECULATIVE = "figure[data-widget=speculative-decoding]"
+
+
+def test_speculative_decoding_keeps_greedys_text_and_times_both_ways(inference: Page):
+    wait_for_python(inference)
+    widget = inference.locator(SPECULATIVE)
+    widget.locator("[data-setting=draft_tokens]").fill("2")
+    expect(widget).to_have_attribute("data-live", "true", timeout=30_000)
+    prompt = widget.locator("[data-prompt]").input_value()
+    expected = call("speculative_decoding", {"prompt": prompt, "draft_tokens": 2})
+    expect(widget.locator("[data-bind='passes.speculative']")).to_have_text(
+        str(expected["passes"]["speculative"])
+    )
+    assert widget.locator("[data-spec-text] .spec-guessed").count() == expected["accepted"]
+    assert widget.locator("[data-spec-text]").inner_text() == expected["text"]
+    expect(widget.locator("[data-same]")).to_have_text("yes, token for token")
+    widget.locator("[data-action=decode]").click()
+    expect(widget.locator("[data-live-timing]")).to_contain_text("speed-up", timeout=60_000)
