@@ -15,8 +15,9 @@ from tests.conftest import REPO
 
 #: Core Web Vitals' upper bound for a "good" CLS.
 GOOD_CLS = 0.1
-#: How long to keep watching once the page has settled, in ms.
-SETTLE_MS = 500
+#: How long to keep watching once the page has settled, in ms: some fifteen frames after the
+#: last change a page makes by itself (its Python ready, or its widget mounted).
+SETTLE_MS = 250
 #: How long a page may take to settle, in ms.
 PAGE_TIMEOUT_MS = 60_000
 

@@ -260,3 +260,23 @@ def test_the_rope_wheel_turns_with_the_pair_and_the_score_follows_the_distance(c
     assert shown == [fixed(score, 4) for score in expected["scores"]]
     assert len(set(shown)) == 1  # one score wherever the pair stands
     assert widget.locator("[data-bind=further]").inner_text() == fixed(expected["further"], 4)
+
+
+MASKS = "figure[data-widget=attention-masks]"
+
+
+def test_the_families_masks_are_the_kernels_and_the_window_slides(chapter: Page):
+    widget = chapter.locator(MASKS)
+    built = call("attention_masks", {})
+    for name in ("encoder", "decoder", "cross", "sliding"):
+        ticks = widget.locator(f"[data-mask={name}] td.mask-on")
+        expect(ticks).to_have_count(built["visible"][name])
+    widget.evaluate(CLEAR_RESULT)
+    widget.locator("[data-setting=window]").fill("2")
+    expect(widget).to_have_attribute("data-live", "true", timeout=30_000)
+    live = call("attention_masks", {"window": 2})
+    visible = live["visible"]["sliding"]
+    expect(widget.locator("[data-mask=sliding] td.mask-on")).to_have_count(visible)
+    expect(widget.locator("[data-bind='visible.sliding']")).to_have_text(str(visible))
+    cells = widget.locator("[data-mask=sliding] tbody tr").last.locator("td").all_inner_texts()
+    assert cells == ["✓" if on else "·" for on in live["sliding"][-1]]
