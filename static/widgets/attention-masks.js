@@ -3,8 +3,7 @@
  * by the build; when the reader moves the sliding window, the kernel runs again and this
  * rewrites the sliding grid's cells (the counts arrive through data-bind).
  */
-import { settledRun } from "./shared/run.js";
-import { echoSettings, readSettings, restoreSettings } from "./shared/settings.js";
+import { watchSettings } from "./shared/settings.js";
 
 /** Rewrite one grid's cells from a mask (rows of booleans), ✓ where the query reads the key. */
 export function drawMask(table, mask) {
@@ -24,12 +23,5 @@ export function mount(context) {
   context.onState = (state) => {
     for (const table of root.querySelectorAll("[data-mask]")) drawMask(table, state[table.dataset.mask]);
   };
-  context.onArgs = (args) => restoreSettings(root, inputs, args);
-  const update = settledRun(context, () => readSettings(inputs));
-  for (const input of inputs) {
-    input.addEventListener("input", () => {
-      echoSettings(root, inputs);
-      update();
-    });
-  }
+  watchSettings(context, inputs);
 }

@@ -4,8 +4,7 @@
  * through data-bind. This redraws what changes shape: one table per step, a row per candidate,
  * each cloned from the first step's table as the template writes it (textContent only).
  */
-import { settledRun } from "./shared/run.js";
-import { echoSettings, readSettings, restoreSettings } from "./shared/settings.js";
+import { watchSettings } from "./shared/settings.js";
 import { formatValue } from "../page/bind.js";
 
 /** A sequence of token ids as the template writes it. Example: `path([0, 1, 2])` → "0 → 1 → 2" */
@@ -59,12 +58,5 @@ export function mount(context) {
     root.querySelector("[data-path=best]").textContent = path(state.best);
     root.querySelector("[data-path=greedy]").textContent = path(state.greedy);
   };
-  context.onArgs = (args) => restoreSettings(root, inputs, args);
-  const update = settledRun(context, () => readSettings(inputs));
-  for (const input of inputs) {
-    input.addEventListener("input", () => {
-      echoSettings(root, inputs);
-      update();
-    });
-  }
+  watchSettings(context, inputs);
 }

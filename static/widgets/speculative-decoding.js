@@ -4,8 +4,7 @@
  * the button, times both. The continuation changes length, so it is drawn here, each token
  * marked as the draft's or the model's own (textContent only).
  */
-import { settledRun } from "./shared/run.js";
-import { echoSettings, readSettings, restoreSettings } from "./shared/settings.js";
+import { readSettings, watchSettings } from "./shared/settings.js";
 import { formatValue } from "../page/bind.js";
 
 /** The line under the figures: the measured times, or how to get them. */
@@ -33,18 +32,10 @@ export function mount(context) {
     root.querySelector("[data-live-timing]").textContent = timingText(state);
   };
   context.onArgs = (args) => {
-    restoreSettings(root, inputs, args);
     if (args.prompt !== undefined && prompt.value !== args.prompt) prompt.value = args.prompt;
   };
   const args = () => ({ ...readSettings(inputs), prompt: prompt.value, measure: false });
-  const update = settledRun(context, args, 300);
-  for (const input of inputs) {
-    input.addEventListener("input", () => {
-      echoSettings(root, inputs);
-      update();
-    });
-  }
-  prompt.addEventListener("input", update);
+  prompt.addEventListener("input", watchSettings(context, inputs, args, 300));
   root.querySelector("[data-action=decode]").addEventListener("click", async (event) => {
     const button = event.currentTarget;
     button.disabled = true;

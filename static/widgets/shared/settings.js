@@ -4,6 +4,7 @@
  *
  * Example: for `<input data-setting="top_k" value="40">`, `readSettings([input])` → `{ top_k: 40 }`.
  */
+import { settledRun } from "./run.js";
 
 /** @param {HTMLInputElement[]} inputs @returns {Object<string, number>} */
 export function readSettings(inputs) {
@@ -22,4 +23,31 @@ export function echoSettings(root, inputs) {
 export function restoreSettings(root, inputs, args) {
   for (const input of inputs) input.value = String(args[input.dataset.setting]);
   echoSettings(root, inputs);
+}
+
+/**
+ * Wire a widget's controls: a link's arguments restore them, and moving one echoes every value
+ * and, once the reader stops, runs the kernel on `read()` (the settings, unless given).
+ * Example: `watchSettings(context, inputs)` in a widget whose kernel takes only its sliders.
+ * @param {object} context see page.js makeContext
+ * @param {HTMLInputElement[]} inputs the `data-setting` controls
+ * @param {() => object} [read] the kernel's arguments now
+ * @param {number} [wait] milliseconds of stillness before the run (run.js settledRun)
+ * @returns {() => void} the settled run, for other fields to call too
+ */
+export function watchSettings(context, inputs, read = () => readSettings(inputs), wait = undefined) {
+  const { root } = context;
+  const previous = context.onArgs;
+  context.onArgs = (args) => {
+    restoreSettings(root, inputs, args);
+    previous?.(args);
+  };
+  const update = settledRun(context, read, wait);
+  for (const input of inputs) {
+    input.addEventListener("input", () => {
+      echoSettings(root, inputs);
+      update();
+    });
+  }
+  return update;
 }
