@@ -69,6 +69,15 @@ def torch():  # noqa: ANN201 (the module itself)
     return module
 
 
+@pytest.fixture(scope="session")
+def transformers(torch):  # noqa: ANN001, ANN201 (the module itself)
+    """Hugging Face transformers, a second independent reference (its RoPE scalings, its MoE
+    loss, its Llama): part of the same reference extra, and it needs PyTorch, so it skips with
+    the same reason.
+    """
+    return pytest.importorskip("transformers", reason=NO_TORCH)
+
+
 @pytest.fixture
 def repo() -> Path:
     return REPO

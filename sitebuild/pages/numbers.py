@@ -7,6 +7,7 @@ Example: ``fixed(0.125)`` -> '0.13' (as JavaScript's toFixed, not Python's '0.12
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
@@ -35,6 +36,15 @@ def fixed(value: Any, digits: int = 2) -> str:
     if float(text) == 0:
         text = text.lstrip("-")
     return text.replace("-", "−")
+
+
+def count(value: Any) -> str:
+    """A whole number with thousands separators, as the page's script writes it
+    (``formatValue(x, "count")``): ``fixed(x, 0)`` with a comma before each group of three.
+
+    Example: ``count(6815744)`` -> '6,815,744'; ``count(-1234.5)`` -> '−1,235'
+    """
+    return re.sub(r"\B(?=(\d{3})+(?!\d))", ",", fixed(value, 0))
 
 
 def sci(value: Any, digits: int = 1) -> str:

@@ -26,7 +26,7 @@ from markupsafe import Markup
 from .blocks import Block, BlockExtension
 from .heat_image import heat_image
 from .math import MathExtension
-from .numbers import fixed, js_number, sci
+from .numbers import count, fixed, js_number, sci
 from .palette import heat_style
 from .registry import Widget, initial_state, resolve_params
 from .source import function_listing
@@ -54,6 +54,7 @@ def make_environment(templates_dir: Path, cache_dir: Path | None = None) -> Envi
     )
     env.filters["fixed"] = fixed
     env.filters["sci"] = sci
+    env.filters["count"] = count
     env.filters["js_number"] = js_number
     env.filters["pick"] = pick
     env.filters["script_json"] = script_json

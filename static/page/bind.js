@@ -19,12 +19,15 @@ export function pick(state, path) {
 
 /**
  * Format a value as the build's filters do: `fixed` (fixed decimals, − sign, ∞ spelled out) or
- * `sci` (scientific notation: formatValue(4.4e-16, "sci:1") → "4.4e-16").
+ * `sci` (scientific notation: formatValue(4.4e-16, "sci:1") → "4.4e-16") or `count` (a whole
+ * number with thousands separators, as the build's `count` filter: formatValue(6815744, "count") →
+ * "6,815,744").
  * @param {any} value
- * @param {string} format "fixed:N" (default fixed:2), "sci:N" or "text"
+ * @param {string} format "fixed:N" (default fixed:2), "sci:N", "count" or "text"
  */
 export function formatValue(value, format = "fixed:2") {
   if (format === "text") return String(value);
+  if (format === "count") return formatValue(value, "fixed:0").replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   if (value === "Infinity") return "∞";
   if (value === "-Infinity") return "−∞";
   if (value === "NaN") return "NaN";

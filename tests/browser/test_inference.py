@@ -156,3 +156,28 @@ def test_speculative_decoding_keeps_greedys_text_and_times_both_ways(inference: 
     expect(widget.locator("[data-same]")).to_have_text("yes, token for token")
     widget.locator("[data-action=decode]").click()
     expect(widget.locator("[data-live-timing]")).to_contain_text("speed-up", timeout=60_000)
+
+
+BATCHING = "figure[data-widget=batching]"
+
+
+def test_batching_draws_both_schedules_and_redraws_them_live(inference: Page):
+    widget = inference.locator(BATCHING)
+    built = call("batching", {})
+    for policy in ("static", "continuous"):
+        bars = widget.locator(f"[data-schedule={policy}] .batch-bar rect")
+        expect(bars).to_have_count(len(built[policy]["bars"]))
+    expect(widget.locator("[data-bind='static.steps']")).to_have_text(str(built["static"]["steps"]))
+    wait_for_python(inference)
+    widget.locator("[data-setting=slots]").fill("2")
+    live = call("batching", {"slots": 2})
+    expect(widget.locator("[data-bind='continuous.steps']")).to_have_text(
+        str(live["continuous"]["steps"]), timeout=30_000
+    )
+    expect(widget.locator("[data-bind=speedup]")).to_have_text(f"{live['speedup']:.2f}")
+    rows = (widget.locator("[data-schedule=continuous]").get_attribute("viewBox") or "").split()
+    assert rows[3] == str(2 * 22)  # two slots of 22 units
+    slots = widget.locator("[data-schedule=continuous] rect").evaluate_all(
+        "(rects) => rects.map((r) => Number(r.getAttribute('y')))"
+    )
+    assert sorted({(y - 2) // 22 for y in slots}) == [0, 1]

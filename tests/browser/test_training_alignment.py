@@ -119,3 +119,21 @@ def test_quantization_runs_the_model_with_int8_weights_live(inference: Page):
 def test_the_embed_pages_work(page: Page, site_url, name):
     page.goto(f"{site_url}embed/{name}.html")
     expect(page.locator(f"figure[data-widget={name}]")).to_have_attribute("data-mounted", "true")
+
+
+def test_the_adaptation_calculator_counts_lora_for_the_chosen_model(alignment: Page):
+    widget = alignment.locator("figure[data-widget=adaptation-calculator]")
+    built = call("adaptation", {})
+    trained = built["costs"]["lora"]["trained"]
+    expect(widget.locator("[data-bind='costs.lora.trained']")).to_have_text(f"{trained:,}")
+    wait_for_python(alignment)
+    widget.locator("[data-choice=model]").select_option("this site's model")
+    widget.locator("[data-choice=targets]").select_option("all")
+    live = call("adaptation", {"model": "this site's model", "targets": "all"})
+    expect(widget.locator("[data-bind='costs.lora.trained']")).to_have_text(
+        f"{live['costs']['lora']['trained']:,}", timeout=30_000
+    )
+    expect(widget.locator("[data-matrices] tr")).to_have_count(len(live["matrices"]))
+    expect(widget.locator("[data-bind='costs.full.trained']")).to_have_text(
+        f"{live['costs']['total']:,}"
+    )

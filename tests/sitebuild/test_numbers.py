@@ -1,7 +1,7 @@
 """The build writes numbers exactly as the page's own script rewrites them: the Jinja filters
-``fixed`` and ``sci`` against ``formatValue`` (static/page/bind.js) and ``js_number`` against
-JavaScript's ``String(number)``, all run by Node, so a value shown at build time reads the same
-once a script shows it again."""
+``fixed``, ``sci`` and ``count`` against ``formatValue`` (static/page/bind.js) and
+``js_number`` against JavaScript's ``String(number)``, all run by Node, so a value shown at
+build time reads the same once a script shows it again."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sitebuild.pages.numbers import fixed, js_number, sci
+from sitebuild.pages.numbers import count, fixed, js_number, sci
 from tests.conftest import REPO
 
 VALUES = [1.0, 0.7, 70e9, 1.5e-5, 1e-6, 1e-7, 5e-8, 2.5, 0.05, 4e14, 0.1 + 0.2, -3.0, 0.0]
@@ -22,7 +22,8 @@ TIES = [0.125, 2.5, -2.5, 0.005, 1.005, 0.045, -0.0001]
 
 
 def page_formats(values: list[float], digits: int, tmp_path: Path) -> list[list[str]]:
-    """[String(v), formatValue(v, "sci:N"), formatValue(v, "fixed:N")] by the page's bind.js."""
+    """[String(v), formatValue(v, "sci:N"), formatValue(v, "fixed:N"), formatValue(v, "count")]
+    by the page's bind.js."""
     if shutil.which("node") is None:
         pytest.skip("Node.js runs the page's own formatting code as the reference")
     for name in ("bind.js", "answers.js"):
@@ -32,7 +33,7 @@ def page_formats(values: list[float], digits: int, tmp_path: Path) -> list[list[
         "import { formatValue } from './bind.js';"
         "const vs = JSON.parse(process.argv[2]);"
         f"console.log(JSON.stringify(vs.map((v) => [String(v), formatValue(v, 'sci:{digits}'), "
-        f"formatValue(v, 'fixed:{digits}')])));"
+        f"formatValue(v, 'fixed:{digits}'), formatValue(v, 'count')])));"
     )
     (tmp_path / "run.js").write_text(script)
     done = subprocess.run(
@@ -43,8 +44,8 @@ def page_formats(values: list[float], digits: int, tmp_path: Path) -> list[list[
 
 
 def build_formats(values: list[float], digits: int) -> list[list[str]]:
-    """The same three texts from the build's filters."""
-    return [[js_number(v), sci(v, digits), fixed(v, digits)] for v in values]
+    """The same four texts from the build's filters."""
+    return [[js_number(v), sci(v, digits), fixed(v, digits), count(v)] for v in values]
 
 
 @pytest.mark.parametrize("digits", [0, 1, 3])
