@@ -79,6 +79,7 @@ def attention(
     if T > 1:
         future = np.arange(k.shape[1])[None, :] > positions[:, None]  # (T, past+T)
         scores[:, future] = -np.inf
+    scores = hooks.scores(positions, scores)  # (nh, T, past+T): a window may hide more keys
     weights = stable_softmax(scores)  # (nh, T, past+T), rows sum to 1
     y = hooks.heads(layer, weights @ v)  # (nh, T, hs)
     y = y.transpose(1, 0, 2).reshape(T, model.d)  # (T, d): the heads side by side

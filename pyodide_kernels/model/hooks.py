@@ -9,11 +9,14 @@ each of its steps. Every part is optional; ``NO_HOOKS`` changes nothing.
 - ``embed_zero``: zero dimensions [start, stop) of every token embedding;
 - ``logit_bias``: add to one token's logit;
 - ``patch``: overwrite the residual stream after block ``layer`` (-1: the embeddings) at one
-  position with a vector taken from another run.
+  position with a vector taken from another run;
+- ``window``: let each query read only its most recent keys and the first few (StreamingLLM's
+  sink tokens), as a sliding-window KV cache that keeps them would.
 
 From JSON (a kernel's ``hooks`` argument) they are read by ``parse_hooks``, which checks each
 value against the model's sizes. References: Olsson et al. (2022) for ablations; Meng et al.
-(2022) for activation patching. Leaves out: hooks on keys and queries.
+(2022) for activation patching; Xiao et al. (2023) for attention sinks. Leaves out: hooks on
+keys and queries.
 
 Example: ``parse_hooks({"head": {"layer": 3, "head": 0}}, load().config).head`` ->
 HeadScale(layer=3, head=0, scale=0.0)
@@ -28,6 +31,8 @@ from typing import Any
 import numpy as np
 
 from .._validate import as_int, as_number, as_seed
+from ..maths.attention import causal_mask
+from ..maths.attention_masks import sliding_window_mask
 from .config import GPTConfig
 
 
@@ -68,6 +73,25 @@ class Patch:
 
 
 @dataclass(frozen=True)
+class AttentionWindow:
+    """Each query reads its ``window`` most recent keys (its own included) and the first
+    ``sinks`` positions; the keys of a run or a cache start at position 0."""
+
+    window: int
+    sinks: int = 0
+
+    def visible(self, positions: np.ndarray, keys: int) -> np.ndarray:
+        """(T, keys) True where the query at ``positions[i]`` may read key j.
+
+        Example: ``AttentionWindow(1, 1).visible(np.arange(3), 3).tolist()`` -> [[True, False,
+        False], [True, True, False], [True, False, True]]
+        """
+        rows = sliding_window_mask(keys, self.window)[positions]  # (T, keys)
+        rows[:, : self.sinks] |= causal_mask(keys, keys)[positions, : self.sinks]
+        return rows
+
+
+@dataclass(frozen=True)
 class Hooks:
     """Every change one run makes; None (the default) leaves that part alone."""
 
@@ -78,6 +102,7 @@ class Hooks:
     embed_zero: tuple[int, int] | None = None
     logit_bias: tuple[int, float] | None = None
     patch: Patch | None = None
+    window: AttentionWindow | None = None
 
     def embed(self, tokens: np.ndarray, positions: np.ndarray) -> np.ndarray:
         """The first residual stream: token vectors plus position vectors, each maybe changed.
@@ -90,6 +115,16 @@ class Hooks:
         if self.pos_scale is not None:
             positions = positions * np.float32(self.pos_scale)
         return tokens + positions
+
+    def scores(self, positions: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """Attention scores (nh, T, keys) after the causal mask, with the keys outside the
+        attention window set to -inf (in place).
+
+        Example: ``NO_HOOKS.scores(p, s) is s`` -> True
+        """
+        if self.window is not None:
+            scores[:, ~self.window.visible(positions, scores.shape[-1])] = -np.inf
+        return scores
 
     def heads(self, layer: int, y: np.ndarray) -> np.ndarray:
         """Every head's output (nh, T, hs) of block ``layer``, one maybe scaled.

@@ -181,3 +181,20 @@ def test_batching_draws_both_schedules_and_redraws_them_live(inference: Page):
         "(rects) => rects.map((r) => Number(r.getAttribute('y')))"
     )
     assert sorted({(y - 2) // 22 for y in slots}) == [0, 1]
+
+
+def test_attention_sinks_show_the_heads_and_rerun_the_window_live(inference: Page):
+    widget = inference.locator("figure[data-widget=attention-sinks]")
+    built = call("attention_sinks", {})
+    cells = widget.locator("table.heatmap tbody td").all_inner_texts()
+    assert cells == [f"{s:.2f}" for row in built["share"] for s in row]
+    wait_for_python(inference)
+    widget.locator("[data-setting=sinks]").fill("0")
+    live = call("attention_sinks", {"sinks": 0})
+    # with no sinks kept, the window and the window with sinks are the same run
+    expect(widget.locator("[data-bind='losses.sinks']")).to_have_text(
+        f"{live['losses']['window']:.3f}", timeout=30_000
+    )
+    expect(widget.locator("[data-bind='losses.full']")).to_have_text(
+        f"{built['losses']['full']:.3f}"
+    )
