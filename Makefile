@@ -80,9 +80,10 @@ bench: install-test chromium engines node  ## build time, bytes per page, first 
 model: install-test             ## retrain the small GPT (CPU: 0.28 s/step, 20 min on 2 idle cores)
 	$(PY) -m reference.train
 
-traces: install-test            ## record the reference traces from the shipped weights
+traces: install-test            ## record the reference traces from the shipped weights; retrain the sonnet adapter
 	$(PY) -m reference.traces
 	$(PY) -m reference.labs
+	$(PY) -m reference.lora
 
 lint: install-dev node          ## ruff, mypy on the kernels and the build, ESLint on static/
 	$(PY) -m ruff check .

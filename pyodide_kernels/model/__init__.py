@@ -4,7 +4,8 @@ Reading order: ``config`` (its sizes, from traces/model.json) -> ``tokenizer`` (
 -> ``weights`` (the arrays, grouped per block) -> ``layers`` (layer norm, GELU, projections) ->
 ``hooks`` (what a lab may change inside) -> ``cache`` (keys and values kept between steps) ->
 ``forward`` (the blocks, nanoGPT's shape) -> ``generate`` (greedy or sampled continuations)
--> ``speculative`` (greedy continuations verified a drafted round at a time).
+-> ``speculative`` (greedy continuations verified a drafted round at a time) -> ``lora`` (a
+low-rank adapter merged into the weights).
 Kernels built on it live in ``on_model``; this package defines none.
 """
 

@@ -137,3 +137,35 @@ def test_the_adaptation_calculator_counts_lora_for_the_chosen_model(alignment: P
     expect(widget.locator("[data-bind='costs.full.trained']")).to_have_text(
         f"{live['costs']['total']:,}"
     )
+
+
+def test_retrieval_finds_the_passage_and_the_copying_stops_without_the_head(alignment: Page):
+    widget = alignment.locator("figure[data-widget=retrieval]")
+    built = call("retrieval", {})
+    expect(widget.locator("[data-ranked] li").first).to_contain_text(built["ranked"][0]["passage"])
+    expect(widget.locator("[data-with] .rag-copied")).to_have_count(built["copied"])
+    wait_for_python(alignment)
+    widget.locator("[data-ablate]").check()
+    ablated = call("retrieval", {"ablate": True})
+    assert ablated["copied"] < built["copied"]
+    expect(widget.locator("[data-bind=copied]")).to_have_text(
+        str(ablated["copied"]), timeout=30_000
+    )
+    expect(widget.locator("[data-with] .rag-copied")).to_have_count(ablated["copied"])
+    widget.locator("[data-query]").fill("Friends, Romans, countrymen")
+    asked = call("retrieval", {"query": "Friends, Romans, countrymen", "ablate": True})
+    expect(widget.locator("[data-ranked] li").first).to_contain_text(
+        asked["ranked"][0]["passage"], timeout=30_000
+    )
+
+
+def test_the_lora_adapter_moves_the_text_and_the_loss_live(alignment: Page):
+    widget = alignment.locator("figure[data-widget=lora-adapter]")
+    built = call("lora_adapter", {})
+    expect(widget.locator("[data-text=on]")).to_have_text(built["on"]["text"])
+    wait_for_python(alignment)
+    widget.locator("[data-setting=strength]").fill("0")
+    # at strength 0 the merged model is the base model: both sides and both losses agree
+    expect(widget.locator("[data-text=on]")).to_have_text(built["off"]["text"], timeout=60_000)
+    off = f"{built['live']['off']['sonnets']:.3f}"
+    expect(widget.locator("[data-bind='live.on.sonnets']")).to_have_text(off)
