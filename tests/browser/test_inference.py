@@ -198,3 +198,23 @@ def test_attention_sinks_show_the_heads_and_rerun_the_window_live(inference: Pag
     expect(widget.locator("[data-bind='losses.full']")).to_have_text(
         f"{built['losses']['full']:.3f}"
     )
+
+
+def test_rope_scaling_redraws_the_three_methods_for_a_new_factor(inference: Page):
+    widget = inference.locator("figure[data-widget=rope-scaling]")
+    yarn = widget.locator("[data-method=yarn]")
+    built = yarn.get_attribute("points")
+    wait_for_python(inference)
+    widget.locator("[data-setting=factor]").fill("16")
+    live = call("rope_scaling", {"factor": 16})
+    expect(widget.locator("[data-bind='by_method.yarn.summary.interpolated']")).to_have_text(
+        str(live["by_method"]["yarn"]["summary"]["interpolated"]), timeout=30_000
+    )
+    expect(widget.locator("[data-factor-label]")).to_have_text("16×")
+    assert yarn.get_attribute("points") != built
+    # position interpolation slows every pair by the whole factor: its line lies along the top
+    heights = {
+        p.split(",")[1]
+        for p in widget.locator("[data-method=linear]").get_attribute("points").split()
+    }
+    assert heights == {"10"}
