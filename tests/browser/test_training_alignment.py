@@ -169,3 +169,19 @@ def test_the_lora_adapter_moves_the_text_and_the_loss_live(alignment: Page):
     expect(widget.locator("[data-text=on]")).to_have_text(built["off"]["text"], timeout=60_000)
     off = f"{built['live']['off']['sonnets']:.3f}"
     expect(widget.locator("[data-bind='live.on.sonnets']")).to_have_text(off)
+
+
+def test_the_reliability_diagram_rescores_at_a_new_temperature(training: Page):
+    widget = training.locator("figure[data-widget=calibration]")
+    built = call("model_calibration", {})
+    heights = widget.locator("[data-bin]").evaluate_all(
+        "(bars) => bars.map((b) => Number(b.getAttribute('height')))"
+    )
+    assert heights == pytest.approx([a * 190 for a in built["bins"]["accuracy"]], abs=0.06)
+    wait_for_python(training)
+    widget.locator("[data-setting=temperature]").fill("1.5")
+    live = call("model_calibration", {"temperature": 1.5})
+    expect(widget.locator("[data-bind=ece]")).to_have_text(f"{live['ece']:.3f}", timeout=30_000)
+    # a temperature reorders no token: the share right stays
+    expect(widget.locator("[data-bind=accuracy]")).to_have_text(f"{built['accuracy']:.3f}")
+    assert live["accuracy"] == built["accuracy"]
