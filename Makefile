@@ -84,6 +84,7 @@ traces: install-test            ## record the reference traces from the shipped 
 	$(PY) -m reference.traces
 	$(PY) -m reference.labs
 	$(PY) -m reference.lora
+	$(PY) -m reference.heldout
 
 lint: install-dev node          ## ruff, mypy on the kernels and the build, ESLint on static/
 	$(PY) -m ruff check .
