@@ -85,9 +85,22 @@ def embed_pages() -> list[str]:
     return [f"embed/{name}.html" for name in sorted(load_registry(REPO / "widgets.toml"))]
 
 
-def every_page() -> list[str]:
+def one_embed_per_module() -> list[str]:
+    """The embed pages of widgets with a module of their own: a family's members (the labs)
+    share one module and template, so the first stands for the rest.
+
+    Example: ``[p for p in one_embed_per_module() if p.startswith("embed/lab-")]`` -> one page
+    """
+    registry = load_registry(REPO / "widgets.toml")
+    first: dict[str, str] = {}
+    for name in sorted(registry):
+        first.setdefault(registry[name].module, f"embed/{name}.html")
+    return sorted(first.values())
+
+
+def every_page(embeds: list[str] | None = None) -> list[str]:
     """Every page the build writes: chapters, home, search, glossary, 404 and every widget's
-    embed page.
+    embed page (or only ``embeds``, such as ``one_embed_per_module()``).
 
     Example: ``every_page()[0]`` -> 'the-pipeline.html'
     """
@@ -97,7 +110,7 @@ def every_page() -> list[str]:
         "search.html",
         "glossary.html",
         "404.html",
-        *embed_pages(),
+        *(embed_pages() if embeds is None else embeds),
     ]
 
 
