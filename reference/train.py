@@ -10,11 +10,14 @@ repeated to fill the window. Such a row can only be predicted after its first co
 up "the token after the previous occurrence". The reported training loss counts the Shakespeare
 rows only; validation loss is on held-out works.
 
-Usage: ``python -m reference.train [--device cpu|cuda] [--steps N] [--measure K]
-[--checkpoints DIR]``; ``--measure K`` times K steps and extrapolates the whole run without
-writing anything; ``--checkpoints DIR`` also saves the weights at each of ``CHECKPOINT_STEPS``
-(denser early, where the induction head forms) as ``DIR/step-NNNNN.npz``, which
-``reference.checkpoints`` measures.
+Usage: ``python -m reference.train [--arch gpt2|llama] [--device cpu|cuda] [--steps N]
+[--measure K] [--checkpoints DIR]``; ``--arch llama`` trains reference/llama.py's Llama-style
+model by the same recipe on the shipped tokenizer (traces/tokenizer.json, not retrained) into
+traces/llama/ (model.npz under Hugging Face's names, model.json with its HF config too);
+``--measure K`` times K steps and extrapolates the whole run without writing anything;
+``--checkpoints DIR`` also saves the weights at each of ``CHECKPOINT_STEPS`` (denser early,
+where the induction head forms) as ``DIR/step-NNNNN.npz``, which ``reference.checkpoints``
+measures.
 
 Example: ``python -m reference.train --measure 10`` -> "… s/step on cpu, … min for 4400 steps"
 """
@@ -35,6 +38,7 @@ from torch.nn import functional as F
 from pyodide_kernels.maths import bpe
 
 from .corpus import ROOT, load
+from .llama import Llama, LlamaConfig
 from .meta import trace_metadata
 from .model import GPT, GPTConfig
 
@@ -76,10 +80,23 @@ def tokenizer_json(tokenizer: bpe.Tokenizer) -> dict:
     }
 
 
-def prepare(vocab_size: int) -> tuple[dict, np.ndarray, np.ndarray, dict]:
-    """Train the tokenizer and encode both splits (cached in .cache/tokens.npz)."""
+def shipped_tokenizer(path: Path = TRACES / "tokenizer.json") -> bpe.Tokenizer:
+    """The tokenizer the shipped GPT-2 was trained with, rebuilt from its JSON."""
+    table = json.loads(path.read_text())
+    base = [bytes([i]).decode("latin-1") for i in range(256)]
+    counts = table["counts"]
+    merges = [((a, b), c, new) for (a, b, new), c in zip(table["merges"], counts, strict=True)]
+    return bpe.Tokenizer("byte", base, merges)
+
+
+def prepare(vocab_size: int, reuse: bool = False) -> tuple[dict, np.ndarray, np.ndarray, dict]:
+    """Train the tokenizer (or, with ``reuse``, take the shipped one) and encode both splits
+    (cached in .cache/tokens.npz)."""
     corpus = load()
-    tokenizer = bpe.train(corpus.train, vocab_size - 256, "byte")
+    if reuse:
+        tokenizer = shipped_tokenizer()
+    else:
+        tokenizer = bpe.train(corpus.train, vocab_size - 256, "byte")
     tok = tokenizer_json(tokenizer)
     key = json.dumps(tok["merges"])
     if TOKEN_CACHE.is_file():
@@ -122,7 +139,7 @@ def learning_rate(step: int, cfg: TrainConfig) -> float:
 
 
 @torch.no_grad()
-def evaluate(model: GPT, data: torch.Tensor, cfg: TrainConfig, device: str) -> float:
+def evaluate(model: GPT | Llama, data: torch.Tensor, cfg: TrainConfig, device: str) -> float:
     gen = torch.Generator().manual_seed(cfg.seed + 1)  # the same windows every time
     n_ctx = model.config.n_ctx
     losses = []
@@ -135,7 +152,7 @@ def evaluate(model: GPT, data: torch.Tensor, cfg: TrainConfig, device: str) -> f
 
 @torch.no_grad()
 def induction_losses(
-    model: GPT, data: torch.Tensor, seed: int, device: str, span: int = 48, rows: int = 16
+    model: GPT | Llama, data: torch.Tensor, seed: int, device: str, span: int = 48, rows: int = 16
 ) -> dict:
     """Mean loss on the first and on the second copy of repeated random token spans (tokens
     drawn independently from ``data``, so the first copy is unpredictable)."""
@@ -176,7 +193,7 @@ def train_step(
     return per_token.view(xy.shape[0], -1)
 
 
-def save_checkpoint(folder: Path | None, step: int, model: GPT) -> None:
+def save_checkpoint(folder: Path | None, step: int, model: GPT | Llama) -> None:
     """The weights before update ``step`` (after ``step`` updates) into ``folder``, if that step
     is one of ``CHECKPOINT_STEPS``."""
     if folder is not None and step in CHECKPOINT_STEPS:
@@ -186,16 +203,18 @@ def save_checkpoint(folder: Path | None, step: int, model: GPT) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--arch", choices=("gpt2", "llama"), default="gpt2")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--steps", type=int, default=None)
     parser.add_argument("--measure", type=int, default=0)
-    parser.add_argument("--out", default=str(TRACES))
+    parser.add_argument("--out", default="", help="default traces/ (gpt2), traces/llama/")
     parser.add_argument(
         "--checkpoints", default="", help="folder for the weights at CHECKPOINT_STEPS"
     )
     parser.add_argument("--set", nargs="*", default=[], help="overrides, e.g. lr=0.004 n_layer=4")
     args = parser.parse_args()
-    cfg, mcfg = TrainConfig(), GPTConfig()
+    llama = args.arch == "llama"
+    cfg, mcfg = TrainConfig(), LlamaConfig() if llama else GPTConfig()
     for item in args.set:
         key, value = item.split("=")
         target = cfg if hasattr(cfg, key) else mcfg
@@ -205,10 +224,10 @@ def main() -> None:
     if args.device == "cpu":
         torch.set_num_threads(cfg.threads)
     torch.manual_seed(cfg.seed)
-    tok, train_np, val_np, checksums = prepare(mcfg.vocab_size)
+    tok, train_np, val_np, checksums = prepare(mcfg.vocab_size, reuse=llama)
     train = torch.from_numpy(train_np.astype(np.int64))
     val = torch.from_numpy(val_np.astype(np.int64))
-    model = GPT(mcfg).to(args.device)
+    model = (Llama(mcfg) if isinstance(mcfg, LlamaConfig) else GPT(mcfg)).to(args.device)
     decay = [p for p in model.parameters() if p.dim() >= 2]
     no_decay = [p for p in model.parameters() if p.dim() < 2]
     groups = [
@@ -230,7 +249,7 @@ def main() -> None:
         xy = torch.cat([text, repeated_rows(train, n_rep, mcfg.n_ctx, cfg.repeat_source, gen)]).to(
             args.device
         )
-        per_token = train_step(model, opt, xy, cfg)
+        per_token = train_step(model, opt, xy, cfg)  # type: ignore[arg-type]  # shown in ch. 6
         running.append(per_token[: cfg.batch_size - n_rep].mean().item())
         if args.measure:
             continue
@@ -252,14 +271,17 @@ def main() -> None:
             f"{per * cfg.steps / 60:.1f} min for {cfg.steps} steps"
         )
         return
-    out = Path(args.out)
+    out = Path(args.out or (TRACES / "llama" if llama else TRACES))
     out.mkdir(parents=True, exist_ok=True)
     save_checkpoint(saves, cfg.steps, model)
     np.savez(out / "model.npz", **model.state_arrays())
     meta = trace_metadata("loss_curve", device=args.device, dtype="float32", seed=cfg.seed)
     tok = {"meta": {**meta, "kind": "tokenizer"}, **tok}
-    (out / "tokenizer.json").write_text(json.dumps(tok) + "\n")
     config = {"meta": {**meta, "kind": "model_config"}, "config": mcfg.to_dict()}
+    if isinstance(mcfg, LlamaConfig):  # it reuses traces/tokenizer.json, adds HF's config
+        config["hf_config"] = mcfg.to_hf_dict()
+    else:
+        (out / "tokenizer.json").write_text(json.dumps(tok) + "\n")
     (out / "model.json").write_text(json.dumps(config, indent=1) + "\n")
     record = {
         "meta": meta,
