@@ -93,6 +93,16 @@ def parse_value(text: str) -> Any:
         return text.strip()
 
 
+def as_flag(value: Any, name: str) -> bool:
+    """A true/false argument; a number or a string is refused, naming the argument.
+
+    Example: ``as_flag(False, "ablate")`` -> False
+    """
+    if not isinstance(value, bool):
+        raise ValueError(f"{name}: expected true or false, got {value!r}")
+    return value
+
+
 def as_seed(value: Any, name: str = "seed") -> int:
     """A seed for ``np.random.default_rng``: an integer from 0 to 2**32 - 1.
 

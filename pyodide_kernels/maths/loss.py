@@ -18,7 +18,16 @@ from .softmax import log_softmax
 
 __kernels__ = ("cross_entropy",)
 
-__all__ = ["cross_entropy", "log_softmax", "next_token_losses"]
+__all__ = ["cross_entropy", "log_softmax", "next_token_losses", "target_losses"]
+
+
+def target_losses(logits: np.ndarray, targets: list[int]) -> np.ndarray:
+    """−ln p of each target (T,), in float64, from the logits (T, vocab) that predicted it.
+
+    Example: ``target_losses(np.zeros((1, 4), "f4"), [2]).round(3).tolist()`` -> [1.386]
+    """
+    log_probs = log_softmax(logits.astype(np.float64))  # (T, V)
+    return -log_probs[np.arange(len(targets)), targets]
 
 
 def next_token_losses(logits: np.ndarray, ids: list[int]) -> np.ndarray:
@@ -27,8 +36,7 @@ def next_token_losses(logits: np.ndarray, ids: list[int]) -> np.ndarray:
 
     Example: ``next_token_losses(np.zeros((2, 4), "f4"), [0, 1])`` -> [1.386] (ln 4)
     """
-    log_probs = log_softmax(logits[:-1].astype(np.float64))  # (T-1, V)
-    return -log_probs[np.arange(len(ids) - 1), ids[1:]]
+    return target_losses(logits[:-1], ids[1:])  # (T-1,)
 
 
 def cross_entropy(logits: Any, targets: Any) -> dict[str, Any]:

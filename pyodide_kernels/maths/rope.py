@@ -20,14 +20,20 @@ from .._validate import as_int, as_number, as_seed, as_vector
 __kernels__ = ("rope_rotation", "rope_relative", "rope_wheel", "rope_explorer")
 
 
+def frequencies(d: int, base: float = 10000.0) -> np.ndarray:
+    """Each of the d/2 pairs' turn per position, θ_i = base^(-2i/d).
+
+    Example: ``frequencies(4, 100)`` -> [1.0, 0.1]
+    """
+    return base ** (-np.arange(0, d, 2) / d)  # (d/2,)
+
+
 def rope(x: np.ndarray, positions: np.ndarray, base: float = 10000.0) -> np.ndarray:
     """Rotate adjacent pairs of the last axis of x (T, d) by position · θ_i.
 
     Example: ``rope(np.array([[1.0, 0.0]]), np.array([np.pi / 2]))`` -> [[0, 1]]
     """
-    d = x.shape[-1]
-    theta = base ** (-np.arange(0, d, 2) / d)  # (d/2,)
-    angles = positions[:, None] * theta[None, :]  # (T, d/2)
+    angles = positions[:, None] * frequencies(x.shape[-1], base)[None, :]  # (T, d/2)
     cos, sin = np.cos(angles).astype(x.dtype), np.sin(angles).astype(x.dtype)
     even, odd = x[..., 0::2], x[..., 1::2]
     out = np.empty_like(x)
@@ -46,7 +52,7 @@ def rope_rotation(vector: Any, position: Any, base: Any = 10000.0) -> dict[str, 
         raise ValueError("vector: needs an even number of values (pairs are rotated)")
     pos = as_number(position, "position", 0, 1e6)
     b = as_number(base, "base", 1.0, 1e9)
-    theta = b ** (-np.arange(0, v.size, 2) / v.size)
+    theta = frequencies(v.size, b)
     return {"rotated": rope(v[None], np.array([pos]), b)[0], "angles": pos * theta, "theta": theta}
 
 

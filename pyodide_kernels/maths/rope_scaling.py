@@ -35,20 +35,13 @@ from typing import Any
 import numpy as np
 
 from .._validate import as_int, as_number
+from .rope import frequencies as plain_frequencies
 from .rope import rope
 
 __kernels__ = ("rope_scaling",)
 
 METHODS = ("none", "linear", "ntk", "yarn")
 BETA_FAST, BETA_SLOW = 32.0, 1.0  # YaRN's defaults: turns over the training context
-
-
-def plain_frequencies(d: int, base: float = 10000.0) -> np.ndarray:
-    """Plain RoPE's turn per position of each of the d/2 pairs: θ_i = base^(-2i/d), as rope.py.
-
-    Example: ``plain_frequencies(4, 100)`` -> [1.0, 0.1]
-    """
-    return base ** (-np.arange(0, d, 2) / d)  # (d/2,)
 
 
 def linear_frequencies(d: int, base: float, factor: float) -> np.ndarray:

@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 
 from .._assets import data_path
-from .._validate import as_int, as_number
-from ..maths.softmax import log_softmax
+from .._validate import as_flag, as_int, as_number
+from ..maths.loss import target_losses
 from ..model import Model, check_prompt, forward, generate_ids, load
 from ..model.lora import RECORD, adapted_model, adapter_parameters, load_adapter
 
@@ -54,20 +54,11 @@ def mean_loss(model: Model, texts: list[str]) -> float:
     Example: ``mean_loss(load(), ["To be, or not to be"]) > 0`` -> True
     """
     losses = [
-        window_losses(forward(model, w[:-1]), w[1:])
+        target_losses(forward(model, w[:-1]), w[1:])
         for text in texts
         for w in windows(model.encode(text), model.n_ctx)
     ]
     return float(np.concatenate(losses).mean())
-
-
-def window_losses(logits: np.ndarray, targets: list[int]) -> np.ndarray:
-    """−ln p of each target (T,), float64, from the logits (T, vocab) that predicted it.
-
-    Example: ``window_losses(np.zeros((1, 4), "f4"), [2]).round(3).tolist()`` -> [1.386]
-    """
-    log_probs = log_softmax(logits.astype(np.float64))  # (T, V)
-    return -log_probs[np.arange(len(targets)), targets]
 
 
 @lru_cache(maxsize=8)
@@ -79,13 +70,6 @@ def held_out_losses(strength: float) -> dict[str, float]:
     model = load() if strength == 0 else adapted_model(strength)
     held = record()["held_out"]
     return {name: mean_loss(model, held[name]["texts"]) for name in ("sonnets", "plays")}
-
-
-def as_flag(value: Any, name: str) -> bool:
-    """A true/false argument. Example: ``as_flag(False, "adapter")`` -> False"""
-    if not isinstance(value, bool):
-        raise ValueError(f"{name}: expected true or false, got {value!r}")
-    return value
 
 
 def differences(first: list[int], second: list[int]) -> list[bool]:

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from .._validate import as_int, as_number
-from ..maths.softmax import log_softmax
+from ..maths.loss import target_losses
 from ..model import NO_HOOKS, Hooks, forward, load, record
 from ..model.hooks import AttentionWindow
 from .attention_map import trace_prompts
@@ -169,8 +169,7 @@ def window_hooks(window: int | None, sinks: int) -> Hooks:
 def _token_losses(window: int | None, sinks: int) -> np.ndarray:
     m, ids = load(), passage_ids()
     logits = forward(m, list(ids[: m.n_ctx]), hooks=window_hooks(window, sinks))  # (T, V)
-    log_probs = log_softmax(logits.astype(np.float64))  # (T, V)
-    return -log_probs[np.arange(m.n_ctx), ids[1:]]  # (T,)
+    return target_losses(logits, list(ids[1:]))  # (T,)
 
 
 def token_losses(window: int | None = None, sinks: int = 0) -> np.ndarray:

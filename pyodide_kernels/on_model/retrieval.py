@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 
 from .._assets import data_path
-from .._validate import as_int
+from .._validate import as_flag, as_int
 from ..maths.embeddings import cosine_matrix
 from ..model import NO_HOOKS, HeadScale, Hooks, Model, generate_ids, load, record
 
@@ -213,8 +213,7 @@ def retrieval(
     query_ids = check_query(query, m)
     top = as_int(k, "k", 1, len(PASSAGES))
     steps = as_int(tokens, "tokens", 1, MAX_NEW_TOKENS)
-    if not isinstance(ablate, bool):
-        raise ValueError("ablate: expected true or false")
+    as_flag(ablate, "ablate")
     scores = cosine_matrix(embed_ids(m, query_ids)[None], library_vectors())[0]  # (P,)
     ranked = rank(scores, len(PASSAGES))
     chosen = choose(use, ranked)

@@ -148,7 +148,7 @@ def test_the_suggested_edits_of_chapters_2_3_6_7_and_8_do_what_they_say():
         assert longer_than(by_dot) > 0.8 > 0.5 > longer_than(by_angle), word
     # chapter 6: losses in bits are log2(e) times the nats, and the probabilities go wrong
     nats = call("teacher_forcing", {})
-    bits = edited("teacher_forcing", ("ids[1:]]\n", "ids[1:]] / np.log(2)\n"))
+    bits = edited("teacher_forcing", ("ids[1:])  # (T-1,)\n", "ids[1:]) / np.log(2)\n"))
     assert bits["mean_loss"] == pytest.approx(nats["mean_loss"] / np.log(2))
     assert bits["positions"][0]["prob"] < nats["positions"][0]["prob"]
     # chapter 7: 4 bits multiply the error and raise the loss of the whole model
