@@ -118,12 +118,15 @@ export function mount(context) {
   const takeaway = root.querySelector("[data-takeaway]");
   const out = root.querySelector("[data-takeaways-out]");
   const lab = context.args.lab;
-  takeaway.value = readTakeaways()[lab]?.text ?? "";
-  takeaway.addEventListener("input", () => {
+  const save = () => {
     const all = readTakeaways();
     all[lab] = { title: context.state.title, text: takeaway.value };
     localStorage.setItem(STORE, JSON.stringify(all));
-  });
+  };
+  const saved = readTakeaways()[lab]?.text;
+  if (saved !== undefined) takeaway.value = saved;
+  else if (takeaway.value) save(); // typed while the page was still loading
+  takeaway.addEventListener("input", save);
   root.querySelector("[data-action=export-takeaways]").addEventListener("click", () => {
     out.hidden = false;
     out.value = takeawaysMarkdown(readTakeaways());

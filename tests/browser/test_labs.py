@@ -71,8 +71,10 @@ def test_bad_parameters_get_a_message(labs: Page, param, value, message):
 
 
 def test_takeaways_are_kept_and_exported_as_markdown(labs: Page):
-    labs.locator("figure[data-widget=lab-induction] [data-takeaway]").fill("It copies.")
-    labs.locator("figure[data-widget=lab-logit-lens] [data-takeaway]").fill("Early layers guess.")
+    for lab, text in (("induction", "It copies."), ("logit-lens", "Early layers guess.")):
+        widget = labs.locator(f"figure[data-widget=lab-{lab}]")
+        expect(widget).to_have_attribute("data-mounted", "true")  # its script keeps what is typed
+        widget.locator("[data-takeaway]").fill(text)
     labs.reload()
     widget = labs.locator("figure[data-widget=lab-induction]")
     expect(widget.locator("[data-takeaway]")).to_have_value("It copies.")
