@@ -1,7 +1,10 @@
-"""The real model: the small GPT this project trained (reference/), run with NumPy.
+"""The real models: the small GPT-2 and the Llama-style model this project trained (reference/),
+both run with NumPy by one forward pass that reads the design from the configuration.
 
-Reading order: ``config`` (its sizes, from traces/model.json) -> ``tokenizer`` (byte-level BPE)
--> ``weights`` (the arrays, grouped per block) -> ``layers`` (layer norm, GELU, projections) ->
+Reading order: ``config`` (sizes and design, from traces/model.json or the Llama's Hugging Face
+config) -> ``tokenizer`` (byte-level BPE) -> ``llama_names`` (HF's Llama names renamed) ->
+``weights`` (the arrays, grouped per block; ``load_named``) -> ``layers`` (LayerNorm and RMSNorm,
+GELU and SwiGLU, RoPE's turn, projections) ->
 ``hooks`` (what a lab may change inside) -> ``cache`` (keys and values kept between steps) ->
 ``forward`` (the blocks, nanoGPT's shape) -> ``generate`` (greedy or sampled continuations)
 -> ``speculative`` (greedy continuations verified a drafted round at a time) -> ``lora`` (a
@@ -15,9 +18,10 @@ from .forward import Recording, forward, forward_from, record
 from .generate import check_prompt, generate_ids, top_tokens
 from .hooks import NO_HOOKS, HeadScale, Hooks, NeuronNudge, Patch, ResidualNoise, parse_hooks
 from .speculative import Round, Speculation, lookup_draft, speculative_ids
-from .weights import Model, load
+from .weights import MODELS, Model, load, load_named
 
 __all__ = [
+    "MODELS",
     "NO_HOOKS",
     "GPTConfig",
     "HeadScale",
@@ -36,6 +40,7 @@ __all__ = [
     "lookup_draft",
     "generate_ids",
     "load",
+    "load_named",
     "parse_hooks",
     "record",
     "speculative_ids",

@@ -14,17 +14,19 @@ from .config import GPTConfig
 
 
 class KVCache:
-    """Keys and values (n_layer, n_head, n_ctx, head_size), of which ``length`` are filled."""
+    """Keys and values (n_layer, kv_heads, n_ctx, head_size), of which ``length`` are filled:
+    under grouped-query attention one key/value head serves a group of query heads, so the
+    cache is that many times smaller."""
 
     def __init__(self, config: GPTConfig):
-        shape = (config.n_layer, config.n_head, config.n_ctx, config.head_size)
-        self.k = np.zeros(shape, dtype=np.float32)  # (L, nh, n_ctx, hs)
-        self.v = np.zeros(shape, dtype=np.float32)  # (L, nh, n_ctx, hs)
+        shape = (config.n_layer, config.kv_heads, config.n_ctx, config.head_size)
+        self.k = np.zeros(shape, dtype=np.float32)  # (L, nkv, n_ctx, hs)
+        self.v = np.zeros(shape, dtype=np.float32)  # (L, nkv, n_ctx, hs)
         self.length = 0
 
     def extend(self, layer: int, k: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Write the new positions' keys and values (nh, T, hs) of one block after the cached
-        ones; return all of that block's so far (nh, length + T, hs), as views.
+        """Write the new positions' keys and values (nkv, T, hs) of one block after the cached
+        ones; return all of that block's so far (nkv, length + T, hs), as views.
 
         Example: ``c.extend(0, k, v)[0].shape`` -> (4, 2, 32) for two new positions
         """

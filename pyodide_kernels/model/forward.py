@@ -1,15 +1,21 @@
 """The forward pass, in nanoGPT's shape: embed, then every block adds attention and an MLP to
-the residual stream, then the final layer norm and the tied unembedding give the logits.
+the residual stream, then the final norm and the tied unembedding give the logits.
 
-    x = wte[ids] + wpe[positions]
-    for each block:  x = x + attention(ln_1(x));  x = x + mlp(ln_2(x))
-    logits = ln_f(x) @ wteᵀ
+    x = wte[ids] (+ wpe[positions], learned positions only)
+    for each block:  x = x + attention(norm_1(x));  x = x + mlp(norm_2(x))
+    logits = norm_f(x) @ wteᵀ
+
+One pass runs both shipped designs from their configuration: GPT-2 (LayerNorm, GELU, learned
+positions, a key/value head per query head) and the Llama-style model (RMSNorm, SwiGLU, RoPE
+turning queries and keys, 4 query heads sharing 2 key/value heads).
 
 The same code serves three uses: ``forward`` (the logits, optionally extending a KV cache),
 ``record`` (also every block's stream and attention weights, for the figures and the labs) and
 ``forward_from`` (start after a given block with a stream taken from elsewhere: activation
 patching re-runs only what a patch can change). References: Radford et al. (2019) GPT-2;
-Karpathy's nanoGPT ``model.py``. Leaves out: batching, dropout, training.
+Karpathy's nanoGPT ``model.py``; Touvron et al. (2023) Llama; Su et al. (2021) RoPE; Ainslie et
+al. (2023) grouped-query attention; Hugging Face's ``modeling_llama.py``. Leaves out: batching,
+dropout, training.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import numpy as np
 from ..maths.softmax import stable_softmax
 from .cache import KVCache
 from .hooks import NO_HOOKS, Hooks
-from .layers import gelu, layer_norm, linear, unembed
+from .layers import gelu, linear, normalize, project, rotate, swiglu, unembed
 from .weights import Block, Model
 
 
@@ -43,15 +49,17 @@ class Recording:
 
 
 def embed(model: Model, ids: list[int], start: int, hooks: Hooks) -> tuple[np.ndarray, np.ndarray]:
-    """The first stream (T, d) of tokens ``ids`` placed at positions start, start + 1, …
+    """The first stream (T, d) of tokens ``ids`` placed at positions start, start + 1, …; a
+    learned position table ends at the context window, RoPE has no table to run out of.
 
     Example: ``embed(load(), [5], 0, NO_HOOKS)[0].shape`` -> (1, 128)
     """
     positions = np.arange(start, start + len(ids))
-    if positions[-1] >= model.n_ctx:
+    learned = model.config.learned_positions
+    if learned and positions[-1] >= model.n_ctx:
         raise ValueError(f"prompt: at most {model.n_ctx} tokens in the context window")
-    x = hooks.embed(model.w["wte.weight"][ids], model.w["wpe.weight"][positions])
-    return x, positions
+    table = model.w["wpe.weight"][positions] if learned else None
+    return hooks.embed(model.w["wte.weight"][ids], table), positions
 
 
 def attention(
@@ -63,36 +71,49 @@ def attention(
     cache: KVCache | None,
     hooks: Hooks,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Causal multi-head self-attention of the normed stream h (T, d): every head projects the
-    whole vector to its query, key and value (hs wide each), attends over the positions so far,
-    and W_O mixes the heads' outputs back. Returns (output (T, d), weights (nh, T, past+T)).
+    """Causal multi-head self-attention of the normed stream h (T, d): every query head and
+    every key/value head projects the whole vector (hs wide each); under RoPE the queries and
+    keys turn to their positions; query head h attends with key/value head h // group over the
+    positions so far, and W_O mixes the heads' outputs back. Returns (output (T, d), weights
+    (nh, T, past+T)).
 
     Example: for one token, ``attention(...)[1]`` -> [[[1.0]]] for every head
     """
-    T, nh, hs = h.shape[0], model.n_head, model.config.head_size
-    qkv = linear(h, block.c_attn)  # (T, 3d)
-    q, k, v = qkv.reshape(T, 3, nh, hs).transpose(1, 2, 0, 3)  # (nh, T, hs) each
+    c = model.config
+    T, nh, nkv, hs = h.shape[0], c.n_head, c.kv_heads, c.head_size
+    qkv = linear(h, block.c_attn)  # (T, (nh + 2 nkv) hs)
+    q = qkv[:, : nh * hs].reshape(T, nh, hs).transpose(1, 0, 2)  # (nh, T, hs)
+    k, v = qkv[:, nh * hs :].reshape(T, 2, nkv, hs).transpose(1, 2, 0, 3)  # (nkv, T, hs) each
+    if c.positions == "rope":
+        q, k = rotate(q, positions, c), rotate(k, positions, c)
     if cache is not None:
-        k, v = cache.extend(layer, k, v)  # (nh, past+T, hs)
-    scores = q @ k.transpose(0, 2, 1)  # (nh, T, past+T)
+        k, v = cache.extend(layer, k, v)  # (nkv, past+T, hs)
+    S = k.shape[1]
+    # query heads side by side per key/value head: (nkv, group T, hs), one matmul per kv head
+    scores = (q.reshape(nkv, c.group * T, hs) @ k.transpose(0, 2, 1)).reshape(nh, T, S)
     scores *= np.float32(1 / math.sqrt(hs))
     if T > 1:
-        future = np.arange(k.shape[1])[None, :] > positions[:, None]  # (T, past+T)
+        future = np.arange(S)[None, :] > positions[:, None]  # (T, past+T)
         scores[:, future] = -np.inf
     scores = hooks.scores(positions, scores)  # (nh, T, past+T): a window may hide more keys
     weights = stable_softmax(scores)  # (nh, T, past+T), rows sum to 1
-    y = hooks.heads(layer, weights @ v)  # (nh, T, hs)
+    y = (weights.reshape(nkv, c.group * T, S) @ v).reshape(nh, T, hs)
+    y = hooks.heads(layer, y)  # (nh, T, hs)
     y = y.transpose(1, 0, 2).reshape(T, model.d)  # (T, d): the heads side by side
     return linear(y, block.c_proj), weights
 
 
-def mlp(block: Block, layer: int, h: np.ndarray, hooks: Hooks) -> np.ndarray:
-    """The feed-forward half of a block: (T, d) -> GELU of a 4d-wide layer -> (T, d).
+def mlp(model: Model, block: Block, layer: int, h: np.ndarray, hooks: Hooks) -> np.ndarray:
+    """The feed-forward half of a block: (T, d) -> GELU of a 4d-wide layer, or SwiGLU's gated
+    f-wide layer -> (T, d).
 
-    Example: ``mlp(load().blocks[0], 0, h, NO_HOOKS).shape`` -> h's shape
+    Example: ``mlp(load(), load().blocks[0], 0, h, NO_HOOKS).shape`` -> h's shape
     """
-    a = hooks.neurons(layer, gelu(linear(h, block.c_fc)))  # (T, 4d)
-    return linear(a, block.mlp_proj)
+    if model.config.mlp == "swiglu":
+        a = swiglu(project(h, block.c_fc.weight))  # (T, f)
+    else:
+        a = gelu(linear(h, block.c_fc))  # (T, 4d)
+    return linear(hooks.neurons(layer, a), block.mlp_proj)
 
 
 def run_blocks(
@@ -108,17 +129,17 @@ def run_blocks(
 
     Example: ``run_blocks(m, x, positions, m.n_layer, None, NO_HOOKS, None) is x`` -> True
     """
-    eps = model.config.layer_norm_epsilon
+    c = model.config
     for layer in range(first, model.n_layer):
         block = model.blocks[layer]
         out, weights = attention(
-            model, block, layer, layer_norm(x, block.ln_1, eps), positions, cache, hooks
+            model, block, layer, normalize(x, block.ln_1, c), positions, cache, hooks
         )
         x = x + out
         if recording is not None:
             recording.mid.append(x)
             recording.attn.append(weights)
-        x = x + mlp(block, layer, layer_norm(x, block.ln_2, eps), hooks)
+        x = x + mlp(model, block, layer, normalize(x, block.ln_2, c), hooks)
         x = hooks.after_block(layer, x, positions)
         if recording is not None:
             recording.resid.append(x)

@@ -1,11 +1,12 @@
 """What a lab may change inside the model, as one small typed object the forward pass asks at
 each of its steps. Every part is optional; ``NO_HOOKS`` changes nothing.
 
-- ``head``: multiply one head's output (scale 0 zero-ablates it);
+- ``head``: multiply one query head's output (scale 0 zero-ablates it; under grouped-query
+  attention the key/value head it shares with the others of its group stays);
 - ``neuron``: add to one MLP neuron's activation (after GELU);
 - ``noise``: Gaussian noise added to the residual stream after a block, seeded per position so
   cached and uncached decoding agree;
-- ``pos_scale``: multiply the positional embeddings;
+- ``pos_scale``: multiply the positional embeddings (learned positions only: RoPE has none);
 - ``embed_zero``: zero dimensions [start, stop) of every token embedding;
 - ``logit_bias``: add to one token's logit;
 - ``patch``: overwrite the residual stream after block ``layer`` (-1: the embeddings) at one
@@ -104,14 +105,17 @@ class Hooks:
     patch: Patch | None = None
     window: AttentionWindow | None = None
 
-    def embed(self, tokens: np.ndarray, positions: np.ndarray) -> np.ndarray:
-        """The first residual stream: token vectors plus position vectors, each maybe changed.
+    def embed(self, tokens: np.ndarray, positions: np.ndarray | None) -> np.ndarray:
+        """The first residual stream: token vectors plus position vectors (None under RoPE,
+        whose positions turn queries and keys instead), each maybe changed.
 
         Example: ``Hooks(pos_scale=0.0).embed(t, p)`` -> ``t`` (positions silenced)
         """
         if self.embed_zero is not None:
             tokens = tokens.copy()
             tokens[:, self.embed_zero[0] : self.embed_zero[1]] = 0
+        if positions is None:
+            return tokens
         if self.pos_scale is not None:
             positions = positions * np.float32(self.pos_scale)
         return tokens + positions
@@ -138,7 +142,8 @@ class Hooks:
         return y
 
     def neurons(self, layer: int, a: np.ndarray) -> np.ndarray:
-        """The MLP's activations (T, 4d) after GELU, one neuron maybe nudged (in place).
+        """The MLP's activations (T, 4d) after GELU, or (T, f) after SwiGLU's gate, one neuron
+        maybe nudged (in place).
 
         Example: ``Hooks(neuron=NeuronNudge(0, 7, 1.0)).neurons(0, a)[:, 7]`` -> one more
         """

@@ -1,8 +1,11 @@
-"""The shipped weights (traces/model.npz: GPT-2's parameter names, float32, every weight stored
-(in, out) and applied as ``x @ W + b``), grouped per block, with the configuration and the
-tokenizer they were trained with.
+"""The shipped weights, grouped per block, with the configuration and the tokenizer they were
+trained with. Two models share the tokenizer: the GPT-2 (traces/model.npz, GPT-2's parameter
+names) and the Llama-style model (traces/llama/model.npz, Hugging Face's Llama names, renamed
+on loading by ``llama_names``). Inside, every array is float32 under GPT-2's names, every
+weight stored (in, out) and applied as ``x @ W (+ b)``; RMSNorm and the Llama have no biases.
 
-Example: ``load().blocks[0].c_attn.weight.shape`` -> (128, 384)
+Example: ``load().blocks[0].c_attn.weight.shape`` -> (128, 384); ``load_named("llama")
+.blocks[0].c_attn.weight.shape`` -> (128, 256)
 """
 
 from __future__ import annotations
@@ -16,46 +19,52 @@ import numpy as np
 
 from .._assets import data_path
 from .config import GPTConfig
+from .llama_names import internal_names
 from .tokenizer import TOKENIZER, Tokenizer, load_tokenizer
 
 WEIGHTS = "traces/model.npz"
 CONFIG = "traces/model.json"
+#: Each shipped model's weights and configuration, by the name a kernel's ``model`` takes.
+MODELS: dict[str, tuple[str, str]] = {
+    "gpt2": (WEIGHTS, CONFIG),
+    "llama": ("traces/llama/model.npz", "traces/llama/model.json"),
+}
 
 
 class Linear(NamedTuple):
-    """A weight (in, out) and its bias (out,): ``x @ weight + bias``."""
+    """A weight (in, out) and its bias (out,) or None: ``x @ weight + bias``."""
 
     weight: np.ndarray
-    bias: np.ndarray
+    bias: np.ndarray | None
 
 
 class Norm(NamedTuple):
-    """A layer norm's gain and bias, (d,) each."""
+    """A norm's gain and bias, (d,) each; RMSNorm has no bias (None)."""
 
     gain: np.ndarray
-    bias: np.ndarray
+    bias: np.ndarray | None
 
 
 class Block(NamedTuple):
     """One transformer block's parameters, in the order the block uses them."""
 
     ln_1: Norm
-    c_attn: Linear  # (d, 3d): queries, keys and values of every head, side by side
+    c_attn: Linear  # (d, (nh + 2 nkv) hs): every query head, then the key and value heads
     c_proj: Linear  # (d, d): W_O, mixing the heads' outputs back into the stream
     ln_2: Norm
-    c_fc: Linear  # (d, 4d)
-    mlp_proj: Linear  # (4d, d)
+    c_fc: Linear  # (d, 4d) GELU's input, or (d, 2f) SwiGLU's gate and up side by side
+    mlp_proj: Linear  # (4d or f, d)
 
 
 def block_of(w: dict[str, np.ndarray], i: int) -> Block:
-    """Block ``i``'s arrays under GPT-2's names. Example: ``block_of(w, 0).ln_1.gain.shape`` ->
-    (128,)"""
+    """Block ``i``'s arrays under GPT-2's names, a bias None where there is none.
+    Example: ``block_of(w, 0).ln_1.gain.shape`` -> (128,)"""
 
     def norm(name: str) -> Norm:
-        return Norm(w[f"h.{i}.{name}.weight"], w[f"h.{i}.{name}.bias"])
+        return Norm(w[f"h.{i}.{name}.weight"], w.get(f"h.{i}.{name}.bias"))
 
     def linear(name: str) -> Linear:
-        return Linear(w[f"h.{i}.{name}.weight"], w[f"h.{i}.{name}.bias"])
+        return Linear(w[f"h.{i}.{name}.weight"], w.get(f"h.{i}.{name}.bias"))
 
     return Block(
         norm("ln_1"),
@@ -125,13 +134,35 @@ class Model:
         return int(sum(v.size for v in self.w.values()))
 
 
-@lru_cache(maxsize=2)
 def load(weights: str = WEIGHTS, tokenizer: str = TOKENIZER, config: str = CONFIG) -> Model:
-    """The shipped model, loaded once per process.
+    """A shipped model (by default the GPT-2), loaded once per process (the same object however
+    the paths are passed); a saved Hugging Face Llama config makes it the Llama design, its
+    weights renamed.
 
-    Example: ``load().n_layer`` -> 4
+    Example: ``load().n_layer`` -> 4; ``load() is load(WEIGHTS)`` -> True
     """
+    return load_files(weights, tokenizer, config)
+
+
+@lru_cache(maxsize=4)
+def load_files(weights: str, tokenizer: str, config: str) -> Model:
+    """The model in these files, read once per process. Example: see ``load``"""
     with np.load(data_path(weights)) as npz:
         arrays = {k: npz[k] for k in npz.files}
-    saved = json.loads(data_path(config).read_text())["config"]
-    return Model(GPTConfig.from_dict(saved), arrays, load_tokenizer(tokenizer))
+    saved = json.loads(data_path(config).read_text())
+    if saved.get("hf_config", {}).get("model_type") == "llama":
+        shape, arrays = GPTConfig.from_llama(saved["hf_config"]), internal_names(arrays)
+    else:
+        shape = GPTConfig.from_dict(saved["config"])
+    return Model(shape, arrays, load_tokenizer(tokenizer))
+
+
+def load_named(name: str = "gpt2") -> Model:
+    """One of the shipped ``MODELS`` by name; an unknown name raises a ``ValueError``.
+
+    Example: ``load_named("llama").config.kv_heads`` -> 2
+    """
+    if name not in MODELS:
+        raise ValueError(f"model: expected one of {sorted(MODELS)}, got {name!r}")
+    weights, config = MODELS[name]
+    return load(weights, TOKENIZER, config)
