@@ -48,6 +48,7 @@ def test_the_heatmap_starts_as_the_pytorch_trace_and_names_it(fresh: Page):
 def test_the_heatmap_runs_the_model_live_on_the_readers_text(chapter: Page):
     wait_for_python(chapter)
     widget = chapter.locator(HEATMAP)
+    widget.locator("[data-causal]").check()  # the mask this case expects, whatever a case left
     widget.locator("[data-source][value=model]").check()
     expect(widget).not_to_have_attribute("aria-busy", "true", timeout=30_000)
     widget.evaluate(CLEAR_RESULT)
@@ -71,16 +72,22 @@ def test_the_heatmap_runs_the_model_live_on_the_readers_text(chapter: Page):
     expect(widget.locator("[data-focus-line]")).to_contain_text("(row 3) attends most to")
 
 
-def test_the_toy_example_and_its_mask(fresh: Page):
-    wait_for_python(fresh)
-    widget = fresh.locator(HEATMAP)
+def test_the_toy_example_and_its_mask(chapter: Page):
+    wait_for_python(chapter)
+    widget = chapter.locator(HEATMAP)
+    widget.locator("[data-causal]").check()  # the mask on, whatever a case left
+    expect(widget).not_to_have_attribute("aria-busy", "true", timeout=30_000)
+    widget.evaluate(CLEAR_RESULT)
     widget.locator("[data-source][value=toy]").check()
-    expect(widget.locator("[data-map] tbody tr")).to_have_count(3, timeout=30_000)
+    expect(widget).to_have_attribute("data-live", "true", timeout=30_000)
+    expect(widget.locator("[data-map] tbody tr")).to_have_count(3)
     expect(widget.locator("[data-map] tbody tr").first.locator("td").nth(1)).to_have_text("0.00")
+    widget.evaluate(CLEAR_RESULT)
     widget.locator("[data-causal]").uncheck()
     toy = call("attention_heatmap", {"source": "toy", "causal": False})
+    expect(widget).to_have_attribute("data-live", "true", timeout=30_000)
     expect(widget.locator("[data-map] tbody tr").first.locator("td").nth(1)).to_have_text(
-        f"{toy['weights'][0][1]:.2f}", timeout=30_000
+        f"{toy['weights'][0][1]:.2f}"
     )
 
 

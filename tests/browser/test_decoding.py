@@ -1,30 +1,59 @@
 """Chapter 5's decoding widgets, live in Pyodide: the comparator's row follows the sliders, the
 same seed gives the same draws, and a bad seed gets a message; the real model's bars follow the
 reader's text; beam search's step tables follow its width and steps; the chat template tokenizes
-the reader's conversation as CPython does and refuses a typed special token."""
+the reader's conversation as CPython does and refuses a typed special token; the real model's
+five decoding rules are CPython's for the same seed.
+
+Every case runs on one tab of the chapter (conftest.shared_tab): it clears the result it waits
+for before it acts, the comparator's cases (three on one widget) first put its controls back to
+their build-time values, and a case that reads a widget's build-time drawing first checks that
+no live result replaced it."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
-from playwright.sync_api import Page, expect
+import pytest
+from playwright.sync_api import Locator, Page, expect
 
 from pyodide_kernels.dispatch import call
 from sitebuild.pages.numbers import fixed
 
-from .conftest import wait_for_python
+from .conftest import CLEAR_RESULT, shared_tab
 
 WIDGET = "figure[data-widget=decoding-comparator]"
+#: A widget's sliders and fields back to the values the build wrote, without an event (so
+#: nothing runs): the next one a case moves runs the kernel on the build's settings but that one.
+AS_BUILT_SETTINGS = """(widget) => {
+  for (const input of widget.querySelectorAll('[data-setting]')) input.value = input.defaultValue;
+}"""
 
 
-def open_chapter(page: Page, site_url: str):
-    page.goto(site_url + "from-logits-to-a-token.html")
-    wait_for_python(page)
-    return page.locator(WIDGET)
+@pytest.fixture(scope="module")
+def chapter(warm_context, site_url) -> Iterator[Page]:  # noqa: ANN001
+    """The chapter in one tab, Python ready, for every case that sets its widget's input itself
+    and waits for its own result (conftest.shared_tab)."""
+    with shared_tab(warm_context, site_url + "from-logits-to-a-token.html") as tab:
+        yield tab
 
 
-def test_the_readers_row_follows_temperature_and_top_k(page: Page, site_url):
-    widget = open_chapter(page, site_url)
+def comparator(chapter: Page) -> Locator:
+    """The comparator with its build-time settings and no result of an earlier case."""
+    widget = chapter.locator(WIDGET)
+    widget.evaluate(AS_BUILT_SETTINGS)
+    widget.evaluate(CLEAR_RESULT)
+    return widget
+
+
+def expect_as_built(widget: Locator) -> None:
+    """On the shared tab: the widget still shows its build-time state (no case's live result,
+    which compute() marks data-live, has replaced it)."""
+    expect(widget).not_to_have_attribute("data-live", "true")
+
+
+def test_the_readers_row_follows_temperature_and_top_k(chapter: Page):
+    widget = comparator(chapter)
     widget.locator("[data-setting=temperature]").fill("0.5")
     expect(widget.locator("[data-bind='mine.probs.0']")).to_have_text("0.83", timeout=20_000)
     widget.locator("[data-setting=top_k]").fill("2")
@@ -36,8 +65,8 @@ def test_the_readers_row_follows_temperature_and_top_k(page: Page, site_url):
     )
 
 
-def test_the_same_seed_gives_the_same_draws(page: Page, site_url):
-    widget = open_chapter(page, site_url)
+def test_the_same_seed_gives_the_same_draws(chapter: Page):
+    widget = comparator(chapter)
     draws = widget.locator("[data-draws]")
     widget.locator("[data-setting=seed]").fill("7")
     expected = " ".join(call("decoding_comparator", {"seed": 7})["draws"]["tokens"])
@@ -48,8 +77,8 @@ def test_the_same_seed_gives_the_same_draws(page: Page, site_url):
     expect(draws).to_have_text(expected, timeout=20_000)
 
 
-def test_a_bad_seed_gets_a_message(page: Page, site_url):
-    widget = open_chapter(page, site_url)
+def test_a_bad_seed_gets_a_message(chapter: Page):
+    widget = comparator(chapter)
     widget.locator("[data-setting=seed]").fill("-5")
     expect(widget.locator("[data-feedback]")).to_contain_text("whole number", timeout=5_000)
     widget.locator("[data-setting=seed]").fill("99999999999")
@@ -61,10 +90,9 @@ def test_a_bad_seed_gets_a_message(page: Page, site_url):
 CHOICE = "figure[data-widget=next-token-choice]"
 
 
-def test_the_real_models_bars_follow_the_readers_text_and_settings(page: Page, site_url):
-    page.goto(site_url + "from-logits-to-a-token.html")
-    wait_for_python(page)
-    widget = page.locator(CHOICE)
+def test_the_real_models_bars_follow_the_readers_text_and_settings(chapter: Page):
+    widget = chapter.locator(CHOICE)
+    widget.evaluate(CLEAR_RESULT)
     widget.locator("[data-prompt]").fill("ROMEO: I")
     widget.locator("[data-setting=temperature]").fill("0.8")
     widget.locator("[data-setting=top_p]").fill("0.6")
@@ -109,10 +137,8 @@ def beam_rows(step: list[dict]) -> list[list[str]]:
     ]
 
 
-def test_the_beam_search_tables_follow_the_width_and_the_steps(page: Page, site_url):
-    page.goto(site_url + "from-logits-to-a-token.html")
-    wait_for_python(page)
-    widget = page.locator(BEAM)
+def test_the_beam_search_tables_follow_the_width_and_the_steps(chapter: Page):
+    widget = chapter.locator(BEAM)
     args = json.loads(widget.locator("script.widget-state").text_content())["args"]
     for width, steps in [(3, 4), (1, 2)]:
         widget.locator("[data-setting=width]").fill(str(width))
@@ -140,12 +166,11 @@ def test_the_beam_search_tables_follow_the_width_and_the_steps(page: Page, site_
 CHAT = "figure[data-widget=chat-template]"
 
 
-def test_the_chat_template_tokenizes_the_readers_conversation(page: Page, site_url):
-    page.goto(site_url + "from-logits-to-a-token.html")
-    widget = page.locator(CHAT)
+def test_the_chat_template_tokenizes_the_readers_conversation(chapter: Page):
+    widget = chapter.locator(CHAT)
+    expect_as_built(widget)
     built = call("chat_template", {})
     expect(widget.locator("[data-tokens] .special-token")).to_have_count(built["special_count"])
-    wait_for_python(page)
     widget.locator("[data-message=user]").fill("Why do models stop? 🤖")
     expect(widget).to_have_attribute("data-live", "true", timeout=30_000)
     system = widget.locator("[data-message=system]").input_value()
@@ -161,3 +186,22 @@ def test_the_chat_template_tokenizes_the_readers_conversation(page: Page, site_u
     widget.locator("[data-message=user]").fill("end it here<|im_end|>")
     expect(widget.locator("[data-feedback]")).to_contain_text("special token", timeout=30_000)
     assert widget.locator("[data-tokens] .token-id").all_inner_texts() == ids
+
+
+def test_five_rules_on_the_real_model_match_cpython(chapter: Page):
+    widget = chapter.locator("figure[data-widget=model-decoding]")
+    widget.evaluate(CLEAR_RESULT)
+    widget.locator("[data-prompt]").fill("JULIET:")
+    widget.locator("[data-setting=seed]").fill("11")
+    widget.locator("[data-action=generate]").click()
+    expect(widget).to_have_attribute("data-live", "true", timeout=60_000)
+    expected = call(
+        "model_decoding",
+        {"prompt": "JULIET:", "max_new_tokens": 24, "temperature": 0.8, "top_k": 40,
+         "top_p": 0.9, "beam": 3, "seed": 11},
+    )  # fmt: skip
+    for i, row in enumerate(expected["rows"]):
+        assert widget.locator(f"[data-bind='rows.{i}.text']").text_content() == row["text"]
+    widget.locator("[data-prompt]").fill("  ")
+    widget.locator("[data-action=generate]").click()
+    expect(widget.locator("[data-feedback]")).to_contain_text("Type a few words first")

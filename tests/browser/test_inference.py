@@ -1,9 +1,14 @@
-"""Chapter 7 and the real-model decoding table in Chromium: the KV-cache animation and a live
-timing, the CPU-vs-GPU grid, the cited GPU chart drawn by our own Plotly, and five decoding
-rules identical to CPython's for the same seed."""
+"""Chapter 7 in Chromium: the KV-cache animation and a live timing, the CPU-vs-GPU grid, the
+cited GPU chart drawn by our own Plotly, grouped-query attention, int8 quantization, speculative
+decoding, batching, attention sinks and RoPE scaling, each live in Pyodide.
+
+The cases that set a widget's input themselves share one tab of the chapter: each uses its own
+widget, clears the result it waits for before it acts, and reads a widget's build-time drawing
+only once it has checked that no live result replaced it (conftest.shared_tab)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from urllib.parse import unquote
 
 import pytest
@@ -11,13 +16,29 @@ from playwright.sync_api import Page, expect
 
 from pyodide_kernels.dispatch import call
 
-from .conftest import wait_for_python
+from .conftest import CLEAR_RESULT, shared_tab
 
 
 @pytest.fixture
 def inference(page: Page, site_url) -> Page:
+    """The chapter in a tab of its own, for a case about the page as loaded: its first step, its
+    requests, its reduced-motion setting."""
     page.goto(site_url + "inference-and-hardware.html")
     return page
+
+
+@pytest.fixture(scope="module")
+def chapter(warm_context, site_url) -> Iterator[Page]:  # noqa: ANN001
+    """The chapter in one tab, Python ready, for every case that sets its widget's input itself
+    and waits for its own result (conftest.shared_tab)."""
+    with shared_tab(warm_context, site_url + "inference-and-hardware.html") as tab:
+        yield tab
+
+
+def expect_as_built(widget) -> None:  # noqa: ANN001
+    """On the shared tab: the widget still shows its build-time state (no case's live result,
+    which compute() marks data-live, has replaced it)."""
+    expect(widget).not_to_have_attribute("data-live", "true")
 
 
 def test_the_kv_cache_steps_and_counts_work(inference: Page):
@@ -38,25 +59,25 @@ def test_the_kv_cache_steps_and_counts_work(inference: Page):
     expect(widget.locator("[data-step-number]")).to_have_text(str(len(story["costs"]["lengths"])))
 
 
-def test_the_reader_times_the_model_with_and_without_the_cache(inference: Page):
-    wait_for_python(inference)
-    widget = inference.locator("figure[data-widget=kv-cache]")
+def test_the_reader_times_the_model_with_and_without_the_cache(chapter: Page):
+    widget = chapter.locator("figure[data-widget=kv-cache]")
+    timing = widget.locator("[data-live-timing]")
+    timing.evaluate("(line) => { line.textContent = ''; }")
     widget.locator("[data-action=measure]").click()
-    expect(widget.locator("[data-live-timing]")).to_contain_text(
-        "Measured just now in your browser", timeout=60_000
-    )
-    state = inference.evaluate(
+    expect(timing).to_contain_text("Measured just now in your browser", timeout=60_000)
+    state = chapter.evaluate(
         "() => window.hlw.widgets.find((w) => w.root.dataset.widget === 'kv-cache').state"
     )
     assert state["live"]["with"]["text"] == state["live"]["without"]["text"]
     assert state["live"]["speedup"] > 1
 
 
-def test_cpu_against_gpu_follows_the_lanes(inference: Page):
-    wait_for_python(inference)
-    widget = inference.locator("figure[data-widget=cpu-vs-gpu]")
+def test_cpu_against_gpu_follows_the_lanes(chapter: Page):
+    widget = chapter.locator("figure[data-widget=cpu-vs-gpu]")
+    widget.evaluate(CLEAR_RESULT)
     widget.locator("[data-setting=lanes]").fill("6")
-    expect(widget.locator("[data-bind='schedule.gpu_ticks']")).to_have_text("2", timeout=30_000)
+    expect(widget).to_have_attribute("data-live", "true", timeout=30_000)
+    expect(widget.locator("[data-bind='schedule.gpu_ticks']")).to_have_text("2")
     expect(widget.locator("[data-grid=gpu] .mm-row.done")).to_have_count(12)
 
 
@@ -74,26 +95,6 @@ def test_the_gpu_chart_draws_and_cites_every_gpu(inference: Page):
     expect(widget.locator("tbody a[href^='https://']")).to_have_count(5)
 
 
-def test_five_rules_on_the_real_model_match_cpython(page: Page, site_url):
-    page.goto(site_url + "from-logits-to-a-token.html")
-    wait_for_python(page)
-    widget = page.locator("figure[data-widget=model-decoding]")
-    widget.locator("[data-prompt]").fill("JULIET:")
-    widget.locator("[data-setting=seed]").fill("11")
-    widget.locator("[data-action=generate]").click()
-    expect(widget).to_have_attribute("data-live", "true", timeout=60_000)
-    expected = call(
-        "model_decoding",
-        {"prompt": "JULIET:", "max_new_tokens": 24, "temperature": 0.8, "top_k": 40,
-         "top_p": 0.9, "beam": 3, "seed": 11},
-    )  # fmt: skip
-    for i, row in enumerate(expected["rows"]):
-        assert widget.locator(f"[data-bind='rows.{i}.text']").text_content() == row["text"]
-    widget.locator("[data-prompt]").fill("  ")
-    widget.locator("[data-action=generate]").click()
-    expect(widget.locator("[data-feedback]")).to_contain_text("Type a few words first")
-
-
 @pytest.mark.parametrize(
     "name", ["kv-cache", "kv-sharing", "cpu-vs-gpu", "gpu-chart", "model-decoding"]
 )
@@ -102,11 +103,12 @@ def test_the_embed_pages_work(page: Page, site_url, name):
     expect(page.locator(f"figure[data-widget={name}]")).to_have_attribute("data-mounted", "true")
 
 
-def test_sharing_keys_regroups_the_heads_and_shrinks_the_cache_live(inference: Page):
-    wait_for_python(inference)
-    widget = inference.locator("figure[data-widget=kv-sharing]")
+def test_sharing_keys_regroups_the_heads_and_shrinks_the_cache_live(chapter: Page):
+    widget = chapter.locator("figure[data-widget=kv-sharing]")
+    widget.evaluate(CLEAR_RESULT)
     widget.locator("[data-kv-heads][value='4']").check()
     expected = call("kv_sharing", {"n_kv_head": 4})
+    expect(widget).to_have_attribute("data-live", "true", timeout=30_000)
     expect(widget.locator("[data-bind=per_token]")).to_have_text(str(expected["per_token"]))
     expect(widget.locator("[data-groups] > li")).to_have_count(4)
     for g, group in enumerate(expected["groups"]):
@@ -117,7 +119,7 @@ def test_sharing_keys_regroups_the_heads_and_shrinks_the_cache_live(inference: P
     assert widget.locator("[data-bind=saving]").inner_text() == "2"
     weight = widget.locator("[data-bind='last_weights.1.3']").inner_text()
     assert weight == f"{expected['last_weights'][1][3]:.2f}"
-    assert "kv-sharing-1=" in inference.url and "n_kv_head" in unquote(inference.url)
+    assert "kv-sharing-1=" in chapter.url and "n_kv_head" in unquote(chapter.url)
 
 
 def test_an_old_address_of_a_moved_section_and_its_saved_answer_follow_it(page: Page, site_url):
@@ -141,9 +143,9 @@ def test_an_old_address_of_a_moved_section_and_its_saved_answer_follow_it(page: 
 SPECULATIVE = "figure[data-widget=speculative-decoding]"
 
 
-def test_speculative_decoding_keeps_greedys_text_and_times_both_ways(inference: Page):
-    wait_for_python(inference)
-    widget = inference.locator(SPECULATIVE)
+def test_speculative_decoding_keeps_greedys_text_and_times_both_ways(chapter: Page):
+    widget = chapter.locator(SPECULATIVE)
+    widget.evaluate(CLEAR_RESULT)
     widget.locator("[data-setting=draft_tokens]").fill("2")
     expect(widget).to_have_attribute("data-live", "true", timeout=30_000)
     prompt = widget.locator("[data-prompt]").input_value()
@@ -161,18 +163,19 @@ def test_speculative_decoding_keeps_greedys_text_and_times_both_ways(inference: 
 BATCHING = "figure[data-widget=batching]"
 
 
-def test_batching_draws_both_schedules_and_redraws_them_live(inference: Page):
-    widget = inference.locator(BATCHING)
+def test_batching_draws_both_schedules_and_redraws_them_live(chapter: Page):
+    widget = chapter.locator(BATCHING)
+    expect_as_built(widget)
     built = call("batching", {})
     for policy in ("static", "continuous"):
         bars = widget.locator(f"[data-schedule={policy}] .batch-bar rect")
         expect(bars).to_have_count(len(built[policy]["bars"]))
     expect(widget.locator("[data-bind='static.steps']")).to_have_text(str(built["static"]["steps"]))
-    wait_for_python(inference)
     widget.locator("[data-setting=slots]").fill("2")
     live = call("batching", {"slots": 2})
+    expect(widget).to_have_attribute("data-live", "true", timeout=30_000)
     expect(widget.locator("[data-bind='continuous.steps']")).to_have_text(
-        str(live["continuous"]["steps"]), timeout=30_000
+        str(live["continuous"]["steps"])
     )
     expect(widget.locator("[data-bind=speedup]")).to_have_text(f"{live['speedup']:.2f}")
     rows = (widget.locator("[data-schedule=continuous]").get_attribute("viewBox") or "").split()
@@ -183,32 +186,34 @@ def test_batching_draws_both_schedules_and_redraws_them_live(inference: Page):
     assert sorted({(y - 2) // 22 for y in slots}) == [0, 1]
 
 
-def test_attention_sinks_show_the_heads_and_rerun_the_window_live(inference: Page):
-    widget = inference.locator("figure[data-widget=attention-sinks]")
+def test_attention_sinks_show_the_heads_and_rerun_the_window_live(chapter: Page):
+    widget = chapter.locator("figure[data-widget=attention-sinks]")
+    expect_as_built(widget)
     built = call("attention_sinks", {})
     cells = widget.locator("table.heatmap tbody td").all_inner_texts()
     assert cells == [f"{s:.2f}" for row in built["share"] for s in row]
-    wait_for_python(inference)
     widget.locator("[data-setting=sinks]").fill("0")
     live = call("attention_sinks", {"sinks": 0})
     # with no sinks kept, the window and the window with sinks are the same run
+    expect(widget).to_have_attribute("data-live", "true", timeout=30_000)
     expect(widget.locator("[data-bind='losses.sinks']")).to_have_text(
-        f"{live['losses']['window']:.3f}", timeout=30_000
+        f"{live['losses']['window']:.3f}"
     )
     expect(widget.locator("[data-bind='losses.full']")).to_have_text(
         f"{built['losses']['full']:.3f}"
     )
 
 
-def test_rope_scaling_redraws_the_three_methods_for_a_new_factor(inference: Page):
-    widget = inference.locator("figure[data-widget=rope-scaling]")
+def test_rope_scaling_redraws_the_three_methods_for_a_new_factor(chapter: Page):
+    widget = chapter.locator("figure[data-widget=rope-scaling]")
+    expect_as_built(widget)
     yarn = widget.locator("[data-method=yarn]")
     built = yarn.get_attribute("points")
-    wait_for_python(inference)
     widget.locator("[data-setting=factor]").fill("16")
     live = call("rope_scaling", {"factor": 16})
+    expect(widget).to_have_attribute("data-live", "true", timeout=30_000)
     expect(widget.locator("[data-bind='by_method.yarn.summary.interpolated']")).to_have_text(
-        str(live["by_method"]["yarn"]["summary"]["interpolated"]), timeout=30_000
+        str(live["by_method"]["yarn"]["summary"]["interpolated"])
     )
     expect(widget.locator("[data-factor-label]")).to_have_text("16×")
     assert yarn.get_attribute("points") != built
@@ -218,3 +223,21 @@ def test_rope_scaling_redraws_the_three_methods_for_a_new_factor(inference: Page
         for p in widget.locator("[data-method=linear]").get_attribute("points").split()
     }
     assert heights == {"10"}
+
+
+def test_quantization_runs_the_model_with_int8_weights_live(chapter: Page):
+    widget = chapter.locator("figure[data-widget=quantization]")
+    widget.evaluate(CLEAR_RESULT)
+    widget.locator("[data-name]").select_option("h.3.mlp.c_proj.weight")
+    expect(widget).to_have_attribute("data-live", "true", timeout=30_000)
+    expected = call("quantize_matrix", {"name": "h.3.mlp.c_proj.weight", "scheme": "column"})
+    expect(widget.locator("[data-bind=relative_error]")).to_have_text(
+        f"{expected['relative_error']:.4f}"
+    )
+    expect(widget.locator("[data-bind='ints_corner.0.0']")).to_have_text(
+        str(expected["ints_corner"][0][0]).replace("-", "−")
+    )
+    widget.locator("[data-everything]").check()
+    expect(widget.locator("[data-bind=matrices_replaced]")).to_have_text(
+        str(len(expected["names"])), timeout=30_000
+    )
