@@ -17,7 +17,7 @@ COMPILE := $(VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-e
 	--all-build-deps --no-emit-index-url --no-emit-find-links
 
 .PHONY: install install-dev install-test node build serve test test-fast chromium engines bench model \
-	traces lint format lock clean
+	model-llama traces lint format lock clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -80,11 +80,17 @@ bench: install-test chromium engines node  ## build time, bytes per page, first 
 model: install-test             ## retrain the small GPT (CPU: 0.28 s/step, 20 min on 2 idle cores)
 	$(PY) -m reference.train
 
+model-llama: install-test       ## retrain the Llama-style second model (1,150 s on 2 CPU cores)
+	$(PY) -m reference.train --arch llama
+
 traces: install-test            ## record the reference traces from the shipped weights; retrain the sonnet adapter
 	$(PY) -m reference.traces
 	$(PY) -m reference.labs
 	$(PY) -m reference.lora
 	$(PY) -m reference.heldout
+	$(PY) -m reference.heldout --windows 5 --tokens 513 --out traces/heldout_long.json
+	$(PY) -m reference.traces --weights traces/llama --out traces/llama --only prompts
+	$(PY) -m reference.traces --weights traces/llama --out traces/llama --only induction
 
 lint: install-dev node          ## ruff, mypy on the kernels and the build, ESLint on static/
 	$(PY) -m ruff check .

@@ -9,7 +9,10 @@ tokenizer (traces/tokenizer.json) and its first ``n_ctx + 1`` tokens kept. No ra
 same corpus gives the same ids. Writes ``traces/heldout.json``: a ``meta`` block
 (reference/meta.py), and per window its work, character offset in that work, token ids and text.
 
-Usage: ``python -m reference.heldout [--out traces/heldout.json]``.
+``--windows 5 --tokens 513 --out traces/heldout_long.json`` writes longer windows the same way
+(512 inputs, four times the training context), for the loss past the context window.
+
+Usage: ``python -m reference.heldout [--windows W] [--tokens N] [--out traces/heldout.json]``.
 
 Example: ``sample(load())[0]["work"]`` -> 'comedy_of_errors'
 """
@@ -56,10 +59,14 @@ def sample(
     windows: int = WINDOWS,
     traces: Path = ROOT / "traces",
     folder: Path | None = None,
+    tokens: int | None = None,
 ) -> list[dict[str, Any]]:
-    """The held-out windows: work, offset (characters into that work), ids, text."""
+    """The held-out windows: work, offset (characters into that work), ids, text; each of
+    ``tokens`` tokens (default n_ctx + 1)."""
     tok = json.loads((traces / "tokenizer.json").read_text())
     n_ctx = json.loads((traces / "model.json").read_text())["config"]["n_ctx"]
+    count = tokens or n_ctx + 1
+    chunk = max(CHUNK, 5 * count)  # characters: at about 2.3 a token, room to spare
     encode, _ = encoder(tok)
     pieces = [bytes.fromhex(h) for h in tok["tokens"]]
     texts = work_texts(corpus, folder)
@@ -72,12 +79,12 @@ def sample(
         index = max(i for i, b in enumerate(bounds) if b <= start)
         text = texts[index]
         offset = text.find("\n", start - bounds[index]) + 1  # the next line's start
-        if offset == 0 or offset + CHUNK > len(text):
+        if offset == 0 or offset + chunk > len(text):
             raise RuntimeError(
                 f"window at {start} runs past the end of {corpus.validation_names[index]}"
             )
-        ids = encode(text[offset : offset + CHUNK])[: n_ctx + 1]
-        if len(ids) != n_ctx + 1:
+        ids = encode(text[offset : offset + chunk])[:count]
+        if len(ids) != count:
             raise RuntimeError(f"only {len(ids)} tokens at {start}; raise CHUNK")
         out.append(
             {
@@ -93,9 +100,11 @@ def sample(
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Write a fixed sample of held-out windows.")
     parser.add_argument("--out", default=str(OUT))
+    parser.add_argument("--windows", type=int, default=WINDOWS)
+    parser.add_argument("--tokens", type=int, default=None, help="default n_ctx + 1")
     args = parser.parse_args(argv)
     corpus = load()
-    windows = sample(corpus)
+    windows = sample(corpus, args.windows, tokens=args.tokens)
     files = [f"{name}_gut.txt" for name in corpus.validation_names]
     meta = trace_metadata(
         "heldout",

@@ -11,6 +11,11 @@ Writes, under traces/ (``--out``), each with a ``meta`` block (reference/meta.py
 - ``kvcache_<device>.json``: seconds per decoded token with and without a KV cache, by length;
 - and, unless ``--skip-matmul``, the matmul throughput trace (reference/matmul_trace.py).
 
+The Llama-style model's prompts and induction traces come from the same code (``--weights
+traces/llama --out traces/llama --only prompts``, then ``--only induction``): a model.json with a
+Hugging Face Llama config loads reference/llama.py's model, which returns the same hidden
+states and attention weights; the tokenizer is the shared one.
+
 CPU traces are reproducible: regenerating them gives the same numbers to within 1e-5 (the
 timings excepted). Usage: ``python -m reference.traces [--device cpu|cuda] [--out traces]``.
 
@@ -32,6 +37,7 @@ from torch.nn import functional as F
 from pyodide_kernels.maths.sampling import filtered_distribution
 
 from . import matmul_trace
+from .llama import Llama, LlamaConfig
 from .meta import ROOT, trace_metadata
 from .model import GPT, GPTConfig
 
@@ -48,10 +54,27 @@ NEW_TOKENS = 40
 
 
 def load_model(traces: Path, device: str) -> tuple[GPT, dict]:
-    config = GPTConfig(**json.loads((traces / "model.json").read_text())["config"])
+    """The model saved in ``traces`` (the GPT-2, or the Llama where its model.json holds a
+    Hugging Face Llama config) and the tokenizer (its own folder's, else the shared one)."""
+    saved = json.loads((traces / "model.json").read_text())
     with np.load(traces / "model.npz") as npz:
-        model = GPT.from_arrays({k: npz[k] for k in npz.files}, config)
-    return model.to(device).eval(), json.loads((traces / "tokenizer.json").read_text())
+        arrays = {k: npz[k] for k in npz.files}
+    if saved.get("hf_config", {}).get("model_type") == "llama":
+        model = Llama.from_arrays(arrays, LlamaConfig(**saved["config"]))
+    else:
+        model = GPT.from_arrays(arrays, GPTConfig(**saved["config"]))
+    tok_file = traces / "tokenizer.json"
+    tok_file = tok_file if tok_file.is_file() else ROOT / "traces" / "tokenizer.json"
+    return model.to(device).eval(), json.loads(tok_file.read_text())
+
+
+def lens_logits(model, hidden: list[torch.Tensor]) -> torch.Tensor:  # noqa: ANN001 (either model)
+    """The logit lens (L+1, T, vocab) of every stream of one sequence: the final norm, then the
+    tied table (the GPT-2's ln_f and wte; the Llama's model.norm and lm_head)."""
+    stream = torch.stack(hidden)[:, 0]
+    if isinstance(model, Llama):
+        return model.lm_head(model.model.norm(stream))
+    return model.ln_f(stream) @ model.wte.weight.T
 
 
 def encoder(tok: dict):
@@ -93,7 +116,7 @@ def prompt_trace(model: GPT, encode, piece, prompt: str) -> dict:
     logits, hidden, attn = model(torch.tensor([ids], device=device), return_hidden=True)
     probs = logits[0, -1].double().softmax(-1).cpu()
     top = torch.argsort(probs, descending=True, stable=True)[:TOP_K].tolist()
-    lens = model.ln_f(torch.stack(hidden)[:, 0]) @ model.wte.weight.T  # (L+1, T, vocab)
+    lens = lens_logits(model, hidden)  # (L+1, T, vocab)
     lens_top = torch.topk(lens.softmax(-1), 3, dim=-1)
     greedy = continuation(model, ids, NEW_TOKENS, 0.0, SEED)
     sampled = continuation(model, ids, NEW_TOKENS, 0.8, SEED)

@@ -19,6 +19,8 @@ from typing import Any
 
 from jinja2 import Environment
 
+from pyodide_kernels.model.weights import MODELS
+
 from .errors import BuildError
 from .files import git_revision, sweep, sync_file, write
 from .pages.assets import copy_data_files, copy_images, copy_static
@@ -112,6 +114,8 @@ def page_config(
         "runtimeTimeoutMs": RUNTIME_TIMEOUT_S * 1000,
         "callTimeoutMs": CALL_TIMEOUT_S * 1000,
         "widgets": {name: w.browser_entry() for name, w in registry.items()},
+        # a widget's `model` argument fetches that model's files (the tokenizer is shared)
+        "models": {name: list(files) for name, files in MODELS.items()},
         "palette": VIRIDIS,
         "vendor": {name: {**v, "url": f"{base}{v['url']}"} for name, v in (vendor or {}).items()},
     }
@@ -197,7 +201,8 @@ def build(config: BuildConfig) -> BuildResult:
     out.mkdir(parents=True, exist_ok=True)
     asset_hash = copy_static(static_dir, out)
     sync_file(static_dir / "page" / "embed-host.js", out / "embed" / "host.js")
-    copy_data_files({f for w in registry.values() for f in w.data} | on_demand, root, out)
+    models = {f for files in MODELS.values() for f in files}  # fetched only when switched to
+    copy_data_files({f for w in registry.values() for f in w.data} | on_demand | models, root, out)
     copy_images(root / "content" / "images", out / "images")
     runtime: dict[str, Any] = {}
     if config.vendor_runtime:

@@ -18,14 +18,16 @@ FIRST_RESULT_JS = """async () => {
 SNAPSHOT_CACHED_JS = "() => window.hlw.client.snapshotCached !== undefined"
 
 
-MODEL_FILES = ["traces/model.npz", "traces/tokenizer.json", "traces/model.json"]
+#: Both shipped models' files (the Llama's fetched once, for its own generation).
+MODEL_FILES = ["traces/model.npz", "traces/tokenizer.json", "traces/model.json",
+               "traces/llama/model.npz", "traces/llama/model.json"]  # fmt: skip
 GENERATE = {"prompt": "ROMEO:", "max_new_tokens": 120, "temperature": 0.0}
 
 
 #: The same length sampled the way the model widgets let a reader: temperature and nucleus.
 SAMPLED = {**GENERATE, "temperature": 0.8, "top_p": 0.9, "seed": 1}
 #: Each way of generating the bench times, with the suffix of its figures' names.
-GENERATIONS = (("", GENERATE), ("_sampled", SAMPLED))
+GENERATIONS = (("", GENERATE), ("_sampled", SAMPLED), ("_llama", {**GENERATE, "model": "llama"}))
 BROWSER_RATES_JS = """async ([args, files, runs]) => {
     await window.hlw.client.call('gpt_generate', {...args, max_new_tokens: 4}, files);
     const rates = [];

@@ -162,7 +162,7 @@ def load_named(name: str = "gpt2") -> Model:
 
     Example: ``load_named("llama").config.kv_heads`` -> 2
     """
-    if name not in MODELS:
+    if not isinstance(name, str) or name not in MODELS:
         raise ValueError(f"model: expected one of {sorted(MODELS)}, got {name!r}")
     weights, config = MODELS[name]
     return load(weights, TOKENIZER, config)

@@ -1,9 +1,10 @@
 """Attention weights as a heatmap: rows are queries, columns keys. Three sources, one shape:
 
 - ``toy``: the seed's three-token dry run ("The cat sat", d_k = 4), from ``by_hand``;
-- ``model``: one head of the real model on any prompt, computed now by ``model.record``;
-- ``trace``: the same head as PyTorch recorded it (``traces/prompts_cpu.json``), for the trace's
-  prompts, with how far this NumPy differs from it.
+- ``model``: one head of a real model (the GPT-2 or the Llama) on any prompt, computed now by
+  ``model.record``;
+- ``trace``: the same head as PyTorch recorded it (``TRACES``: each model's prompts trace), for
+  the trace's prompts, with how far this NumPy differs from it.
 
 Leaves out: attention to a BOS token (the model has none) and averaging over heads.
 """
@@ -19,12 +20,14 @@ import numpy as np
 from .._assets import data_path
 from .._validate import as_int
 from ..maths.by_hand import attention_by_hand
-from ..model import check_prompt, load, parse_hooks, record
+from ..model import Model, check_prompt, load_named, parse_hooks, record
 
 __kernels__ = ("attention_heatmap", "gpt_attention")
 
 MAX_TOKENS = 40  # a heatmap wider than this stops being readable
 TRACE = "traces/prompts_cpu.json"
+#: Each shipped model's PyTorch prompts trace (reference/traces.py).
+TRACES = {"gpt2": TRACE, "llama": "traces/llama/prompts_cpu.json"}
 SOURCES = ("toy", "model", "trace")
 
 
@@ -46,12 +49,11 @@ def strongest(weights: np.ndarray) -> list[int]:
     return [int(i) for i in np.argmax(weights, axis=1)]
 
 
-def model_weights(prompt: str, layer: int, head: int) -> tuple[list[str], np.ndarray]:
-    """Tokens and one head's weights (T, T) of the real model, computed now in NumPy.
+def model_weights(m: Model, prompt: str, layer: int, head: int) -> tuple[list[str], np.ndarray]:
+    """Tokens and one head's weights (T, T) of a real model, computed now in NumPy.
 
-    Example: ``model_weights("To be", 0, 0)[1].shape`` -> (2, 2)
+    Example: ``model_weights(load_named(), "To be", 0, 0)[1].shape`` -> (2, 2)
     """
-    m = load()
     if not isinstance(prompt, str) or not prompt.strip():
         raise ValueError("prompt: type some text to look at")
     if len(prompt) > 2000:
@@ -70,6 +72,7 @@ def attention_heatmap(
     head: Any = 0,
     source: Any = "trace",
     causal: bool = True,
+    model: Any = "gpt2",
 ) -> dict[str, Any]:
     """One attention map with its row and column labels, each row's strongest key, and where
     the numbers come from.
@@ -78,12 +81,15 @@ def attention_heatmap(
     """
     if source not in SOURCES:
         raise ValueError(f"source: one of {', '.join(SOURCES)}")
-    m = load()
+    m = load_named(model)
+    path = TRACES[model]
     result: dict[str, Any] = {
         "source": source,
         "layers": m.n_layer,
         "heads": m.n_head,
-        "recorded_prompts": [p["prompt"] for k, p in trace_prompts().items() if k != "meta"],
+        "kv_heads": m.config.kv_heads,
+        "recorded_prompts": [p["prompt"] for k, p in trace_prompts(path).items() if k != "meta"],
+        "on_demand": {"model": {name: TRACES[name] for name in TRACES if name != "gpt2"}},
     }
     if source == "toy":
         dry = attention_by_hand(causal=bool(causal))["dryrun"]
@@ -93,9 +99,9 @@ def attention_heatmap(
         lay = as_int(layer, "layer", 0, m.n_layer - 1)
         hd = as_int(head, "head", 0, m.n_head - 1)
         result.update(layer=lay, head=hd)
-        tokens, weights = model_weights(prompt, lay, hd)
+        tokens, weights = model_weights(m, prompt, lay, hd)
         if source == "trace":
-            traces = trace_prompts()
+            traces = trace_prompts(path)
             if prompt not in traces:
                 raise ValueError("prompt: PyTorch recorded only its own prompts; pick one of them")
             recorded = np.asarray(traces[prompt]["attention"][lay][hd])  # (T, T)
@@ -106,12 +112,12 @@ def attention_heatmap(
     return result
 
 
-def gpt_attention(prompt: Any, hooks: Any = None) -> dict[str, Any]:
+def gpt_attention(prompt: Any, hooks: Any = None, model: Any = "gpt2") -> dict[str, Any]:
     """Attention weights of every head: (layer, head, query, key).
 
     Example: ``len(gpt_attention("To be")["weights"])`` -> 4
     """
-    m = load()
+    m = load_named(model)
     ids = check_prompt(prompt, m)
     weights = record(m, ids, parse_hooks(hooks, m.config))[1].attn
     return {"tokens": [m.token_text(i) for i in ids], "weights": np.stack(weights)}

@@ -16,7 +16,7 @@ from .._validate import as_int, as_seed
 from ..maths import beam
 from ..maths.loss import next_token_losses
 from ..maths.sampling import check_settings
-from ..model import Model, check_prompt, forward, generate_ids, load
+from ..model import Model, check_prompt, forward, generate_ids, load_named
 
 __kernels__ = ("model_decoding",)
 
@@ -51,12 +51,14 @@ def model_decoding(
     top_p: Any = 0.9,
     beam: Any = 3,
     seed: Any = 1,
+    model: Any = "gpt2",
 ) -> dict[str, Any]:
-    """Five continuations of ``prompt`` by the real model, one per rule.
+    """Five continuations of ``prompt`` by a real model (``model``: gpt2 or llama), one per
+    rule.
 
     Example: ``model_decoding("ROMEO:", 8)["rows"][0]["name"]`` -> 'greedy'
     """
-    m = load()
+    m = load_named(model)
     ids = check_prompt(prompt, m, room=1)
     n = as_int(max_new_tokens, "max_new_tokens", 1, 60)
     t, k, p = check_settings(temperature, top_k, top_p)

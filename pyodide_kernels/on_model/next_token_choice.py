@@ -21,7 +21,7 @@ import numpy as np
 from .._validate import as_int
 from ..maths.sampling import check_settings, filtered_distribution
 from ..maths.softmax import entropy, stable_softmax
-from ..model import check_prompt, forward, load
+from ..model import check_prompt, forward, load_named
 
 __kernels__ = ("gpt_next_token_choice",)
 
@@ -41,6 +41,7 @@ def gpt_next_token_choice(
     top_k: Any = 0,
     top_p: Any = 1.0,
     shown: Any = 10,
+    model: Any = "gpt2",
 ) -> dict[str, Any]:
     """The ``shown`` most probable next tokens after ``prompt``, before and after the settings
     (top_k 0 and top_p 1 truncate nothing; temperature 0 is greedy).
@@ -48,7 +49,7 @@ def gpt_next_token_choice(
     Example: ``gpt_next_token_choice(top_k=1)["rows"][0]["drawn"]`` -> 1.0 (only the favourite
     can be drawn)
     """
-    m = load()
+    m = load_named(model)
     ids = check_prompt(prompt, m)
     t, k, p = check_settings(temperature, top_k, top_p)
     count = as_int(shown, "shown", 1, 50)

@@ -23,7 +23,7 @@ import numpy as np
 
 from .._validate import as_int
 from ..maths.softmax import entropy, stable_softmax
-from ..model import Model, check_prompt, load, record, top_tokens
+from ..model import Model, check_prompt, load_named, record, top_tokens
 
 __kernels__ = ("model_overview",)
 
@@ -38,9 +38,9 @@ def stage_parameters(model: Model) -> dict[str, int]:
     block = sum(v.size for k, v in w.items() if k.startswith("h.0."))
     return {
         "wte": int(w["wte.weight"].size),
-        "wpe": int(w["wpe.weight"].size),
+        "wpe": int(w["wpe.weight"].size) if "wpe.weight" in w else 0,  # RoPE learns no table
         "block": int(block),
-        "ln_f": int(w["ln_f.weight"].size + w["ln_f.bias"].size),
+        "ln_f": int(sum(w[k].size for k in ("ln_f.weight", "ln_f.bias") if k in w)),
         "unembedding": 0,
     }
 
@@ -54,6 +54,10 @@ def model_card(model: Model) -> dict[str, Any]:
     return {
         "n_layer": c.n_layer,
         "n_head": c.n_head,
+        "n_kv_head": c.kv_heads,
+        "norm": c.norm,
+        "mlp": c.mlp,
+        "positions": c.positions,
         "n_embd": c.n_embd,
         "head_size": c.head_size,
         "n_inner": c.n_inner,
@@ -82,12 +86,14 @@ def head_targets(model: Model, attention: list[np.ndarray], tokens: list[str]) -
     return targets
 
 
-def model_overview(prompt: Any = "To be, or not to be, that is the", k: Any = 5) -> dict[str, Any]:
-    """The model card and one prompt's trip through the model (see the module docstring).
+def model_overview(
+    prompt: Any = "To be, or not to be, that is the", k: Any = 5, model: Any = "gpt2"
+) -> dict[str, Any]:
+    """The model card and one prompt's trip through a real model (see the module docstring).
 
     Example: ``model_overview("To be")["tokens"]`` -> ['To', ' be']
     """
-    m = load()
+    m = load_named(model)
     ids = check_prompt(prompt, m)
     logits, rec = record(m, ids)
     tokens = [m.token_text(i) for i in ids]

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .._validate import as_int
-from ..model import check_prompt, load, record, top_tokens
+from ..model import check_prompt, load_named, record, top_tokens
 from ..model.layers import unembed
 
 __kernels__ = ("residual_stream",)
@@ -33,13 +33,15 @@ def cosine(a: np.ndarray, b: np.ndarray) -> float:
     return float(a @ b) / norms if norms else 0.0
 
 
-def residual_stream(prompt: Any = "To be, or not to be, that is the", position: Any = -1) -> dict:
-    """Follow the token at ``position`` (−1: the last) through every block of the real model.
+def residual_stream(
+    prompt: Any = "To be, or not to be, that is the", position: Any = -1, model: Any = "gpt2"
+) -> dict:
+    """Follow the token at ``position`` (−1: the last) through every block of a real model.
 
     Example: ``residual_stream("To be")["blocks"][0]["attention"]`` -> the length of block 0's
     attention output at " be"
     """
-    m = load()
+    m = load_named(model)
     ids = check_prompt(prompt, m)
     t = as_int(position, "position", -len(ids), len(ids) - 1) % len(ids)
     rec = record(m, ids)[1]

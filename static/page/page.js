@@ -11,6 +11,7 @@ import { mountCodePanel } from "./code-panel.js";
 import { carryProgress, movedHref } from "./moved.js";
 import { chapterScore, loadProgress, replaceProgress, resetProgress, saveAnswer } from "./progress.js";
 import { readWidgetArgs, writeWidgetArgs } from "./permalink.js";
+import { wireModelSwitch } from "./model-switch.js";
 import { exportFromButton, paintHeat } from "./heatmap.js";
 
 const config = JSON.parse(document.getElementById("hlw-config").textContent);
@@ -162,16 +163,17 @@ function makeContext(root, entry, saved) {
 }
 
 /**
- * The data files a call needs: the widget's own, and those its last result names for the
- * arguments' values (`on_demand`: {arg: {value: file}}, e.g. a lab's training checkpoint),
- * which are fetched only when the reader picks that value.
+ * The data files a call needs: the widget's own, those its last result names for the
+ * arguments' values (`on_demand`: {arg: {value: file}}, e.g. a lab's training checkpoint), and
+ * the files of the model its `model` argument names (config.models, e.g. the Llama's weights),
+ * each fetched only when the reader picks that value.
  * @returns {string[]} repo-relative paths
  */
 function dataFor(entry, args, state) {
   const extra = Object.entries(state?.on_demand ?? {})
     .map(([arg, files]) => (args[arg] === null || args[arg] === undefined ? undefined : files[String(args[arg])]))
     .filter(Boolean);
-  return [...entry.data, ...extra];
+  return [...entry.data, ...extra, ...(config.models[args.model] ?? [])];
 }
 
 /**
@@ -221,6 +223,7 @@ async function mountWidget(root) {
   wireCommonActions(context);
   const module = await import(new URL(`../${entry.module}`, import.meta.url));
   module.mount(context);
+  wireModelSwitch(context);
   mountCodePanel(context, pageSlug || `embed/${root.dataset.widget}`);
   root.dataset.mounted = "true";
   const wanted = readWidgetArgs(root.id);

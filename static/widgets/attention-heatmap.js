@@ -78,14 +78,18 @@ export function mount(context) {
     causal.checked = args.causal;
     for (const s of settings) s.value = String(args[s.dataset.setting]);
   };
-  const show = async () => {
+  context.readArgs = () => {
     const chosen = source();
     const text = chosen === "trace" ? context.state.recorded_prompts[Number(recorded.value)] : prompt.value;
-    if (chosen === "model" && !text.trim()) {
+    return { source: chosen, prompt: text, causal: causal.checked, ...readSettings(settings) };
+  };
+  const show = async () => {
+    const args = context.readArgs();
+    if (args.source === "model" && !args.prompt.trim()) {
       context.say("Type some text first: the heatmap shows how its tokens attend to each other.", "error");
       return;
     }
-    await runKernel(context, { source: chosen, prompt: text, causal: causal.checked, ...readSettings(settings) });
+    await runKernel(context, args);
   };
   root.querySelector("[data-action=show]").addEventListener("click", show);
   for (const control of [...settings, recorded, causal, ...root.querySelectorAll("[data-source]")]) {

@@ -32,6 +32,7 @@ export function mount(context) {
     prompt.value = args.prompt;
     restoreSettings(root, inputs, args);
   };
+  context.readArgs = () => ({ prompt: prompt.value, ...readSettings(inputs) }); // for a model switch
   const settled = settledRun(context, () =>
     prompt.value.trim()
       ? { prompt: prompt.value, ...readSettings(inputs) }

@@ -188,3 +188,15 @@ def test_a_head_hook_removes_one_query_head_and_keeps_its_shared_key_value_head(
     # RoPE has no position table: scaling it changes nothing
     scaled = forward(llama, ids, hooks=parse_hooks({"pos_scale": 0.0}, llama.config))
     np.testing.assert_array_equal(scaled, forward(llama, ids))
+
+
+@pytest.mark.parametrize("index", range(5))
+def test_generation_and_attention_match_the_pytorch_trace(llama, index):
+    """traces/llama/prompts_cpu.json (reference/traces.py on the Llama): the same greedy tokens
+    and the same attention weights, computed here in NumPy."""
+    trace = json.loads((REPO / "traces/llama/prompts_cpu.json").read_text())["prompts"][index]
+    ids = llama.encode(trace["prompt"])
+    assert ids == trace["ids"]
+    assert generate_ids(llama, ids, len(trace["greedy"]["ids"])) == trace["greedy"]["ids"]
+    attention = np.stack(record(llama, ids)[1].attn)
+    np.testing.assert_allclose(attention, np.asarray(trace["attention"]), atol=1e-5)

@@ -21,6 +21,7 @@ export function wireModelSettings(context, busy, shown = () => {}) {
     restoreSettings(root, settings, args);
   };
   for (const s of settings) s.addEventListener("input", () => echoSettings(root, settings));
+  context.readArgs = () => ({ ...readSettings(settings), prompt: prompt.value }); // for a model switch
   const run = async () => {
     if (!prompt.value.trim()) {
       context.say("Type a few words first: the model continues what you write.", "error");
@@ -30,7 +31,7 @@ export function wireModelSettings(context, busy, shown = () => {}) {
     context.say(busy);
     const started = performance.now();
     try {
-      const state = await context.compute({ ...readSettings(settings), prompt: prompt.value });
+      const state = await context.compute(context.readArgs());
       shown(state, (performance.now() - started) / 1000, prompt.value);
       context.say("");
     } catch {

@@ -25,6 +25,7 @@ export function wireTextRun(context, { input, button, empty, argument = "prompt"
   context.onArgs = (args) => {
     input.value = args[argument];
   };
+  context.readArgs = () => ({ [argument]: input.value }); // what a model switch re-runs
   button.addEventListener("click", () => run());
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter") run();
