@@ -14,7 +14,6 @@ export function mount(context) {
   context.onState = (state) => {
     echo.textContent = context.args.prompt; // compute() set the arguments of this result
     generated.textContent = state.text;
-    speed.textContent = `Generated just now in your browser: ${state.ids.length} tokens.`; // timed below when a button ran it
   };
   wireModelSettings(context, "Generating…", (state, seconds) => {
     speed.textContent = `Generated just now in your browser: ${state.ids.length} tokens in ${seconds.toFixed(2)} s (${Math.round(state.ids.length / seconds)} tokens/s, model loading included the first time).`;
